@@ -1,0 +1,26 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+namespace DeepOpt.AutoML.Experiment;
+
+/// <summary>
+/// Hears about trials as an experiment runs them.
+/// </summary>
+public interface IMonitor
+{
+    /// <summary>Called when a trial starts.</summary>
+    /// <param name="settings">The trial.</param>
+    void ReportRunningTrial(TrialSettings settings);
+
+    /// <summary>Called when a trial completes with a finite loss.</summary>
+    /// <param name="result">The result.</param>
+    void ReportCompletedTrial(TrialResult result);
+
+    /// <summary>Called when a completed trial is the best so far (lowest loss).</summary>
+    /// <param name="result">The new best result.</param>
+    void ReportBestTrial(TrialResult result);
+
+    /// <summary>Called when a trial fails: it threw, or returned a NaN or infinite loss.</summary>
+    /// <param name="settings">The trial.</param>
+    /// <param name="exception">The exception, or null for a non-finite loss.</param>
+    void ReportFailTrial(TrialSettings settings, Exception? exception = null);
+}

@@ -1,0 +1,31 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+namespace DeepOpt.AutoML.Experiment;
+
+/// <summary>
+/// The outcome of one trial. Tuners minimise <see cref="Loss"/>.
+/// </summary>
+public sealed class TrialResult
+{
+    /// <summary>Gets or sets the settings the trial ran with.</summary>
+    public TrialSettings TrialSettings { get; set; } = new();
+
+    /// <summary>Gets or sets the metric as the user reads it (for example an accuracy, which is maximised).</summary>
+    public double Metric { get; set; }
+
+    /// <summary>Gets or sets the loss the tuners minimise (for a maximised metric, typically its negative).
+    /// NaN or infinity marks a failed trial.</summary>
+    public double Loss { get; set; }
+
+    /// <summary>Gets or sets the trial's duration in milliseconds, its cost; 0 is a valid (very cheap) duration.</summary>
+    public double DurationInMilliseconds { get; set; }
+
+    /// <summary>Gets or sets the trial's state; <see cref="TrialState.Completed"/> unless said otherwise.</summary>
+    public TrialState State { get; set; } = TrialState.Completed;
+
+    /// <summary>Gets or sets the failure's message, for a failed trial.</summary>
+    public string? ErrorMessage { get; set; }
+
+    /// <summary>Gets a value indicating whether the trial failed: its state says so or its loss is not finite.</summary>
+    public bool IsFailed => State == TrialState.Failed || !double.IsFinite(Loss);
+}

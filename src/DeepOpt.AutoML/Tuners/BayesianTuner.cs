@@ -1,0 +1,317 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using DeepOpt.AutoML.Experiment;
+using DeepOpt.AutoML.SearchSpace;
+
+namespace DeepOpt.AutoML.Tuners;
+
+/// <summary>
+/// Bayesian optimisation: a Gaussian-process surrogate of the loss with expected improvement, optimised by a blend of
+/// global samples and local moves around the best trials.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The first trials are a Latin-hypercube design (d + 3 of them, between 5 and 10, for d coordinates). After that each
+/// proposal maximises the log of expected improvement under a Matérn-5/2 Gaussian process fitted to every successful
+/// trial. The incumbent is the lowest <see cref="TrialResult.Loss"/>.
+/// </para>
+/// <list type="bullet">
+/// <item><description>Inputs: a numeric coordinate is one input with its own length scale; a choice is one-hot encoded
+/// with one length scale for all its columns, so the order of candidates means nothing; an integer coordinate is
+/// snapped to the centre of its bin before it is proposed.</description></item>
+/// <item><description>Outputs: losses are log-warped, log(loss - min + c) with c a small fraction of their spread, then
+/// standardised, so that a few huge losses do not flatten the model where the good ones are.</description></item>
+/// <item><description>Hyperparameters: length scales and noise by maximum marginal likelihood, refitted at every trial
+/// while few trials are in, then every tenth of the trial count; between refits only the factorisation is
+/// updated.</description></item>
+/// <item><description>Failed trials stay out of the model but are remembered: neither they nor any finished trial are
+/// proposed again.</description></item>
+/// </list>
+/// </remarks>
+public sealed class BayesianTuner : ITuner
+{
+    private const int RandomCandidates = 200;
+    private const int LocalCandidates = 300;
+    private const int RefineSteps = 30;
+
+    private readonly SearchSpace.SearchSpace _searchSpace;
+    private readonly IReadOnlyList<FeatureInfo> _features;
+    private readonly Random _random;
+    private readonly GaussianProcess _model;
+    private readonly int _initialTrials;
+    private readonly int _encodedLength;
+    private readonly List<double[]> _points = [];
+    private readonly List<double> _losses = [];
+    private readonly HashSet<string> _seen = [];
+    private readonly Dictionary<int, double[]> _pending = [];
+    private readonly double[][] _design;
+    private int _proposed;
+    private int _countAtLastFit = -1;
+
+    /// <summary>Initializes a Bayesian tuner.</summary>
+    /// <param name="searchSpace">The space to search.</param>
+    /// <param name="seed">The seed of the initial design and the candidate sampling.</param>
+    public BayesianTuner(SearchSpace.SearchSpace searchSpace, int seed = 0)
+    {
+        _searchSpace = searchSpace ?? throw new ArgumentNullException(nameof(searchSpace));
+        _features = searchSpace.Features;
+        _random = new Random(seed);
+        int d = _features.Count;
+        _initialTrials = Math.Clamp(d + 3, 5, 10);
+        _design = LatinHypercube(_initialTrials);
+
+        var columnGroup = new List<int>();
+        var lengthscales = new List<double>();
+        var minimum = new List<double>();
+        for (int i = 0; i < d; i++)
+        {
+            var info = _features[i];
+            bool categorical = info.Kind == FeatureKind.Categorical;
+            for (int c = 0; c < (categorical ? info.Cardinality : 1); c++)
+            {
+                columnGroup.Add(i);
+            }
+
+            lengthscales.Add(categorical ? 1.0 : 0.3);
+            minimum.Add(info.Kind == FeatureKind.Continuous ? 0.01 : Math.Max(0.01, 0.5 / info.Cardinality));
+        }
+
+        _encodedLength = columnGroup.Count;
+        _model = new GaussianProcess([.. columnGroup], [.. lengthscales], [.. minimum]);
+    }
+
+    /// <inheritdoc/>
+    public Parameter Propose(TrialSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        double[] point = _proposed < _initialTrials || _losses.Count < 2
+            ? (_proposed < _design.Length ? _design[_proposed] : RandomPoint())
+            : MaximiseExpectedImprovement();
+        _proposed++;
+        var parameter = _searchSpace.SampleFromFeatureSpace(point);
+        for (int attempt = 0; attempt < 20 && !_seen.Add(parameter.ToJson()); attempt++)
+        {
+            point = RandomPoint();
+            parameter = _searchSpace.SampleFromFeatureSpace(point);
+        }
+
+        _pending[settings.TrialId] = point;
+        return parameter;
+    }
+
+    /// <inheritdoc/>
+    public void Update(TrialResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (!_pending.Remove(result.TrialSettings.TrialId, out var point))
+        {
+            point = Snap(_searchSpace.MappingToFeatureSpace(result.TrialSettings.Parameter));
+            _seen.Add(_searchSpace.SampleFromFeatureSpace(point).ToJson());
+        }
+
+        if (!result.IsFailed)
+        {
+            _points.Add(point);
+            _losses.Add(result.Loss);
+        }
+    }
+
+    private double[] MaximiseExpectedImprovement()
+    {
+        FitModel(out double bestZ);
+        int bestIndex = _losses.IndexOf(_losses.Min());
+        var order = Enumerable.Range(0, _losses.Count).OrderBy(i => _losses[i]).Take(5).ToArray();
+
+        var candidates = new double[RandomCandidates + LocalCandidates][];
+        for (int c = 0; c < RandomCandidates; c++)
+        {
+            candidates[c] = RandomPoint();
+        }
+
+        for (int c = 0; c < LocalCandidates; c++)
+        {
+            int centre = _random.NextDouble() < 0.5 ? bestIndex : order[_random.Next(order.Length)];
+            double scale = 0.2 * Math.Pow(0.2, _random.Next(5)); // 0.2 down to 3e-4 of the cube
+            candidates[RandomCandidates + c] = Perturb(_points[centre], scale);
+        }
+
+        var scores = Score(candidates, bestZ);
+        int winner = Array.IndexOf(scores, scores.Max());
+        var current = candidates[winner];
+        double currentScore = scores[winner];
+
+        // Refine the winner with shrinking random moves (a cheap local search on the acquisition).
+        double step = 0.05;
+        var batch = new double[1][];
+        for (int s = 0; s < RefineSteps; s++)
+        {
+            batch[0] = Perturb(current, step);
+            double score = Score(batch, bestZ)[0];
+            if (score > currentScore)
+            {
+                current = batch[0];
+                currentScore = score;
+            }
+            else
+            {
+                step = Math.Max(step * 0.7, 1e-5);
+            }
+        }
+
+        return current;
+    }
+
+    private void FitModel(out double bestZ)
+    {
+        int n = _losses.Count;
+        var y = Warp(_losses);
+        _model.SetData(_points.Select(Encode).ToArray(), y);
+        bool refit = _countAtLastFit < 0 || n <= 30 || n - _countAtLastFit >= Math.Max(1, n / 10);
+        if (refit)
+        {
+            _model.FitHyperparameters(_countAtLastFit < 0 ? [1.0, 0.5, 0.25] : [0.5, 0.25]);
+            _countAtLastFit = n;
+        }
+        else
+        {
+            _model.Factorize();
+        }
+
+        bestZ = y.Min();
+    }
+
+    private double[] Score(double[][] candidates, double bestZ)
+    {
+        var encoded = candidates.Select(Encode).ToArray();
+        var mean = new double[candidates.Length];
+        var variance = new double[candidates.Length];
+        _model.Predict(encoded, mean, variance);
+        var scores = new double[candidates.Length];
+        for (int c = 0; c < candidates.Length; c++)
+        {
+            double sigma = Math.Sqrt(variance[c]);
+            scores[c] = Math.Log(sigma) + NormalDistribution.LogExpectedImprovement((bestZ - mean[c]) / sigma);
+        }
+
+        return scores;
+    }
+
+    /// <summary>log(loss - min + c), standardised; c is 1% of the gap between the median and the best loss.</summary>
+    private static double[] Warp(IReadOnlyList<double> losses)
+    {
+        double min = losses.Min();
+        var sorted = losses.OrderBy(v => v).ToArray();
+        double median = sorted[sorted.Length / 2];
+        double c = Math.Max(0.01 * (median - min), 1e-12 * Math.Max(1, Math.Abs(min)));
+        var y = losses.Select(v => Math.Log(v - min + c)).ToArray();
+        double mean = y.Average();
+        double sd = Math.Sqrt(y.Select(v => (v - mean) * (v - mean)).Average());
+        sd = sd > 1e-12 ? sd : 1;
+        return y.Select(v => (v - mean) / sd).ToArray();
+    }
+
+    private double[] Encode(double[] point)
+    {
+        var encoded = new double[_encodedLength];
+        int column = 0;
+        for (int i = 0; i < point.Length; i++)
+        {
+            var info = _features[i];
+            if (info.Kind == FeatureKind.Categorical)
+            {
+                encoded[column + info.BinOf(point[i])] = 1;
+                column += info.Cardinality;
+            }
+            else
+            {
+                encoded[column++] = point[i];
+            }
+        }
+
+        return encoded;
+    }
+
+    private double[] Perturb(double[] centre, double scale)
+    {
+        var point = (double[])centre.Clone();
+        bool changed = false;
+        for (int i = 0; i < point.Length; i++)
+        {
+            var info = _features[i];
+            if (info.Kind == FeatureKind.Categorical)
+            {
+                if (_random.NextDouble() < 0.1)
+                {
+                    point[i] = info.BinCentre(_random.Next(info.Cardinality));
+                    changed = true;
+                }
+            }
+            else
+            {
+                point[i] = Math.Clamp(point[i] + (scale * Gaussian()), 0, 1);
+                changed = true;
+            }
+        }
+
+        if (!changed)
+        {
+            int i = _random.Next(point.Length);
+            point[i] = _features[i].BinCentre(_random.Next(_features[i].Cardinality));
+        }
+
+        return Snap(point);
+    }
+
+    private double[] RandomPoint()
+    {
+        var point = new double[_features.Count];
+        for (int i = 0; i < point.Length; i++)
+        {
+            point[i] = _random.NextDouble();
+        }
+
+        return Snap(point);
+    }
+
+    private double[][] LatinHypercube(int count)
+    {
+        var design = new double[count][];
+        for (int t = 0; t < count; t++)
+        {
+            design[t] = new double[_features.Count];
+        }
+
+        for (int i = 0; i < _features.Count; i++)
+        {
+            var strata = Enumerable.Range(0, count).OrderBy(_ => _random.Next()).ToArray();
+            for (int t = 0; t < count; t++)
+            {
+                design[t][i] = (strata[t] + _random.NextDouble()) / count;
+            }
+        }
+
+        return design.Select(Snap).ToArray();
+    }
+
+    /// <summary>Puts integer and choice coordinates at the centre of their bins, where the model sees them.</summary>
+    private double[] Snap(double[] point)
+    {
+        for (int i = 0; i < point.Length; i++)
+        {
+            var info = _features[i];
+            if (info.Kind != FeatureKind.Continuous)
+            {
+                point[i] = info.BinCentre(info.BinOf(point[i]));
+            }
+        }
+
+        return point;
+    }
+
+    private double Gaussian()
+    {
+        double u1 = 1.0 - _random.NextDouble();
+        double u2 = _random.NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+    }
+}

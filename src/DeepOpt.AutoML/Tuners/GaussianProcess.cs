@@ -1,0 +1,334 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using System.Numerics;
+
+namespace DeepOpt.AutoML.Tuners;
+
+/// <summary>
+/// A Gaussian-process regression model with a Matérn-5/2 kernel and one length scale per group of input columns
+/// (a numeric coordinate is one group; the one-hot columns of a choice share one).
+/// </summary>
+/// <remarks>
+/// The signal variance is profiled out (its maximum-likelihood value for the current length scales and noise is
+/// closed-form), so hyperparameter search only moves the log length scales and the log noise, by coordinate search
+/// on the log marginal likelihood plus a weak log-normal prior on each length scale.
+/// </remarks>
+internal sealed class GaussianProcess
+{
+    private const double MinLogNoise = -18.4; // 1e-8
+    private const double MaxLogNoise = -2.3;  // 0.1
+    private const double PriorLogLengthscale = -0.7; // 0.5 of the unit cube
+    private const double PriorWidth = 1.5;
+
+    private readonly int[] _columnGroup;
+    private readonly double[] _minLogLengthscale;
+    private double[][] _x = [];
+    private double[] _y = [];
+    private double[][] _scaled = [];
+    private double[] _cholesky = [];
+    private double[] _alpha = [];
+    private int _n;
+
+    public GaussianProcess(int[] columnGroup, double[] initialLengthscales, double[] minLengthscales)
+    {
+        _columnGroup = columnGroup;
+        LogLengthscales = initialLengthscales.Select(v => Math.Log(v)).ToArray();
+        _minLogLengthscale = minLengthscales.Select(v => Math.Log(v)).ToArray();
+        LogNoise = Math.Log(1e-4);
+    }
+
+    public double[] LogLengthscales { get; }
+
+    public double LogNoise { get; private set; }
+
+    /// <summary>Gets the profiled signal variance of the last factorisation.</summary>
+    public double SignalVariance { get; private set; } = 1;
+
+    public int Count => _n;
+
+    public void SetData(double[][] x, double[] y)
+    {
+        _x = x;
+        _y = y;
+        _n = x.Length;
+    }
+
+    /// <summary>Factorises the kernel matrix for the current hyperparameters, raising the noise until it is positive
+    /// definite. Returns the log marginal likelihood (with the length-scale prior).</summary>
+    public double Factorize()
+    {
+        while (true)
+        {
+            double? lml = TryFactorize();
+            if (lml.HasValue)
+            {
+                return lml.Value;
+            }
+
+            LogNoise = Math.Min(MaxLogNoise + 5, LogNoise + 2.3);
+        }
+    }
+
+    /// <summary>Coordinate search on the log hyperparameters, warm-started from the current ones.</summary>
+    public void FitHyperparameters(double[] stepSizes)
+    {
+        double best = Factorize();
+        int groups = LogLengthscales.Length;
+        foreach (double step in stepSizes)
+        {
+            for (int p = 0; p <= groups; p++)
+            {
+                foreach (double sign in (ReadOnlySpan<double>)[1.0, -1.0])
+                {
+                    double old = Get(p);
+                    double candidate = Bound(p, old + (sign * step));
+                    if (candidate == old)
+                    {
+                        continue;
+                    }
+
+                    Set(p, candidate);
+                    double lml = TryFactorize() ?? double.NegativeInfinity;
+                    if (lml > best)
+                    {
+                        best = lml;
+                        break;
+                    }
+
+                    Set(p, old);
+                }
+            }
+        }
+
+        Factorize();
+    }
+
+    /// <summary>Predicts the latent mean and variance at many points at once.</summary>
+    public void Predict(double[][] points, double[] mean, double[] variance)
+    {
+        int m = points.Length;
+        int n = _n;
+        var k = new double[n * m];
+        var scaledPoint = new double[_columnGroup.Length];
+        for (int c = 0; c < m; c++)
+        {
+            Scale(points[c], scaledPoint);
+            for (int i = 0; i < n; i++)
+            {
+                k[(i * m) + c] = Matern52(_scaled[i], scaledPoint);
+            }
+        }
+
+        for (int c = 0; c < m; c++)
+        {
+            mean[c] = 0;
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            double a = _alpha[i];
+            int row = i * m;
+            for (int c = 0; c < m; c++)
+            {
+                mean[c] += k[row + c] * a;
+            }
+        }
+
+        // Forward substitution L V = K*, one row of candidates at a time, vectorised across candidates.
+        var span = k.AsSpan();
+        for (int i = 0; i < n; i++)
+        {
+            var rowI = span.Slice(i * m, m);
+            for (int j = 0; j < i; j++)
+            {
+                double l = _cholesky[(i * n) + j];
+                if (l != 0)
+                {
+                    Axpy(-l, span.Slice(j * m, m), rowI);
+                }
+            }
+
+            double inv = 1 / _cholesky[(i * n) + i];
+            for (int c = 0; c < m; c++)
+            {
+                rowI[c] *= inv;
+            }
+        }
+
+        for (int c = 0; c < m; c++)
+        {
+            variance[c] = 1;
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            var rowI = span.Slice(i * m, m);
+            for (int c = 0; c < m; c++)
+            {
+                variance[c] -= rowI[c] * rowI[c];
+            }
+        }
+
+        for (int c = 0; c < m; c++)
+        {
+            variance[c] = Math.Max(variance[c], 1e-12) * SignalVariance;
+        }
+    }
+
+    private double? TryFactorize()
+    {
+        int n = _n;
+        _scaled = new double[n][];
+        for (int i = 0; i < n; i++)
+        {
+            _scaled[i] = new double[_columnGroup.Length];
+            Scale(_x[i], _scaled[i]);
+        }
+
+        var l = new double[n * n];
+        double noise = Math.Exp(LogNoise);
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                l[(i * n) + j] = Matern52(_scaled[i], _scaled[j]);
+            }
+
+            l[(i * n) + i] = 1 + noise;
+        }
+
+        // In-place Cholesky of the lower triangle.
+        for (int j = 0; j < n; j++)
+        {
+            double d = l[(j * n) + j];
+            for (int k = 0; k < j; k++)
+            {
+                d -= l[(j * n) + k] * l[(j * n) + k];
+            }
+
+            if (!(d > 1e-12))
+            {
+                return null;
+            }
+
+            d = Math.Sqrt(d);
+            l[(j * n) + j] = d;
+            for (int i = j + 1; i < n; i++)
+            {
+                double s = l[(i * n) + j];
+                for (int k = 0; k < j; k++)
+                {
+                    s -= l[(i * n) + k] * l[(j * n) + k];
+                }
+
+                l[(i * n) + j] = s / d;
+            }
+        }
+
+        // alpha = (L L^T)^-1 y.
+        var alpha = (double[])_y.Clone();
+        for (int i = 0; i < n; i++)
+        {
+            double s = alpha[i];
+            for (int k = 0; k < i; k++)
+            {
+                s -= l[(i * n) + k] * alpha[k];
+            }
+
+            alpha[i] = s / l[(i * n) + i];
+        }
+
+        double quad = 0;
+        for (int i = 0; i < n; i++)
+        {
+            quad += alpha[i] * alpha[i];
+        }
+
+        for (int i = n - 1; i >= 0; i--)
+        {
+            double s = alpha[i];
+            for (int k = i + 1; k < n; k++)
+            {
+                s -= l[(k * n) + i] * alpha[k];
+            }
+
+            alpha[i] = s / l[(i * n) + i];
+        }
+
+        double logDet = 0;
+        for (int i = 0; i < n; i++)
+        {
+            logDet += Math.Log(l[(i * n) + i]);
+        }
+
+        _cholesky = l;
+        _alpha = alpha;
+        SignalVariance = Math.Max(quad / n, 1e-12);
+        double prior = 0;
+        foreach (double ll in LogLengthscales)
+        {
+            double u = (ll - PriorLogLengthscale) / PriorWidth;
+            prior -= 0.5 * u * u;
+        }
+
+        return (-0.5 * n * Math.Log(SignalVariance)) - logDet + prior;
+    }
+
+    private void Scale(double[] x, double[] scaled)
+    {
+        for (int c = 0; c < x.Length; c++)
+        {
+            scaled[c] = x[c] * Math.Exp(-LogLengthscales[_columnGroup[c]]);
+        }
+    }
+
+    private static double Matern52(double[] a, double[] b)
+    {
+        double r2 = 0;
+        for (int c = 0; c < a.Length; c++)
+        {
+            double d = a[c] - b[c];
+            r2 += d * d;
+        }
+
+        double r = Math.Sqrt(5 * r2);
+        return (1 + r + (r * r / 3)) * Math.Exp(-r);
+    }
+
+    private static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
+    {
+        int c = 0;
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
+        {
+            var va = new Vector<double>(a);
+            for (; c <= x.Length - Vector<double>.Count; c += Vector<double>.Count)
+            {
+                var vy = new Vector<double>(y.Slice(c));
+                (vy + (va * new Vector<double>(x.Slice(c)))).CopyTo(y.Slice(c));
+            }
+        }
+
+        for (; c < x.Length; c++)
+        {
+            y[c] += a * x[c];
+        }
+    }
+
+    private double Get(int p) => p < LogLengthscales.Length ? LogLengthscales[p] : LogNoise;
+
+    private void Set(int p, double value)
+    {
+        if (p < LogLengthscales.Length)
+        {
+            LogLengthscales[p] = value;
+        }
+        else
+        {
+            LogNoise = value;
+        }
+    }
+
+    private double Bound(int p, double value) => p < LogLengthscales.Length
+        ? Math.Clamp(value, _minLogLengthscale[p], Math.Log(20))
+        : Math.Clamp(value, MinLogNoise, MaxLogNoise);
+}

@@ -1,0 +1,97 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using DeepOpt.Trainers;
+
+namespace Microsoft.ML;
+
+/// <summary>The DeepOpt trainers on ML.NET's catalogs: <c>ml.MulticlassClassification.Trainers.Mlp(...)</c> and the like.</summary>
+public static class DeepOptCatalog
+{
+    /// <summary>A multi-layer perceptron for multiclass classification.</summary>
+    /// <param name="catalog">ml.MulticlassClassification.Trainers.</param>
+    /// <param name="labelColumnName">The key-typed label column.</param>
+    /// <param name="featureColumnName">The feature column, a known-size vector of Single.</param>
+    /// <param name="hiddenLayerSizes">The units of each hidden layer; null for the default.</param>
+    /// <param name="epochs">Passes over the training data.</param>
+    /// <param name="batchSize">Rows per mini-batch.</param>
+    /// <param name="learningRate">The base learning rate.</param>
+    /// <returns>The trainer.</returns>
+    public static MlpTrainer Mlp(
+        this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = DeepTrainerOptions.Defaults.LabelColumnName,
+        string featureColumnName = DeepTrainerOptions.Defaults.FeatureColumnName,
+        int[]? hiddenLayerSizes = null,
+        int epochs = DeepTrainerOptions.Defaults.Epochs,
+        int batchSize = DeepTrainerOptions.Defaults.BatchSize,
+        double learningRate = DeepTrainerOptions.Defaults.LearningRate) =>
+        Mlp(catalog, Options(labelColumnName, featureColumnName, hiddenLayerSizes, epochs, batchSize, learningRate));
+
+    /// <summary>A multi-layer perceptron for multiclass classification, with every option.</summary>
+    /// <param name="catalog">ml.MulticlassClassification.Trainers.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The trainer.</returns>
+    public static MlpTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, MlpOptions options) =>
+        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.MulticlassClassification);
+
+    /// <summary>A multi-layer perceptron for binary classification.</summary>
+    /// <param name="catalog">ml.BinaryClassification.Trainers.</param>
+    /// <param name="labelColumnName">The Boolean label column.</param>
+    /// <param name="featureColumnName">The feature column, a known-size vector of Single.</param>
+    /// <param name="hiddenLayerSizes">The units of each hidden layer; null for the default.</param>
+    /// <param name="epochs">Passes over the training data.</param>
+    /// <param name="batchSize">Rows per mini-batch.</param>
+    /// <param name="learningRate">The base learning rate.</param>
+    /// <returns>The trainer.</returns>
+    public static MlpTrainer Mlp(
+        this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+        string labelColumnName = DeepTrainerOptions.Defaults.LabelColumnName,
+        string featureColumnName = DeepTrainerOptions.Defaults.FeatureColumnName,
+        int[]? hiddenLayerSizes = null,
+        int epochs = DeepTrainerOptions.Defaults.Epochs,
+        int batchSize = DeepTrainerOptions.Defaults.BatchSize,
+        double learningRate = DeepTrainerOptions.Defaults.LearningRate) =>
+        Mlp(catalog, Options(labelColumnName, featureColumnName, hiddenLayerSizes, epochs, batchSize, learningRate));
+
+    /// <summary>A multi-layer perceptron for binary classification, with every option.</summary>
+    /// <param name="catalog">ml.BinaryClassification.Trainers.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The trainer.</returns>
+    public static MlpTrainer Mlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, MlpOptions options) =>
+        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.BinaryClassification);
+
+    /// <summary>A multi-layer perceptron for regression.</summary>
+    /// <param name="catalog">ml.Regression.Trainers.</param>
+    /// <param name="labelColumnName">The Single label column.</param>
+    /// <param name="featureColumnName">The feature column, a known-size vector of Single.</param>
+    /// <param name="hiddenLayerSizes">The units of each hidden layer; null for the default.</param>
+    /// <param name="epochs">Passes over the training data.</param>
+    /// <param name="batchSize">Rows per mini-batch.</param>
+    /// <param name="learningRate">The base learning rate.</param>
+    /// <returns>The trainer.</returns>
+    public static MlpTrainer Mlp(
+        this RegressionCatalog.RegressionTrainers catalog,
+        string labelColumnName = DeepTrainerOptions.Defaults.LabelColumnName,
+        string featureColumnName = DeepTrainerOptions.Defaults.FeatureColumnName,
+        int[]? hiddenLayerSizes = null,
+        int epochs = DeepTrainerOptions.Defaults.Epochs,
+        int batchSize = DeepTrainerOptions.Defaults.BatchSize,
+        double learningRate = DeepTrainerOptions.Defaults.LearningRate) =>
+        Mlp(catalog, Options(labelColumnName, featureColumnName, hiddenLayerSizes, epochs, batchSize, learningRate));
+
+    /// <summary>A multi-layer perceptron for regression, with every option.</summary>
+    /// <param name="catalog">ml.Regression.Trainers.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The trainer.</returns>
+    public static MlpTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog, MlpOptions options) =>
+        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.Regression);
+
+    private static MlpOptions Options(string label, string features, int[]? hidden, int epochs, int batchSize, double learningRate) => new()
+    {
+        LabelColumnName = label,
+        FeatureColumnName = features,
+        HiddenLayerSizes = hidden ?? MlpOptions.Defaults.HiddenLayerSizes,
+        Epochs = epochs,
+        BatchSize = batchSize,
+        LearningRate = learningRate,
+    };
+}

@@ -1,0 +1,153 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace DeepOpt.Trainers;
+
+/// <summary>
+/// Rows of a data view held in memory as a dense float matrix and one target per row: the class index (key value
+/// minus one, or 0/1 for binary) for classification, the value for regression. Every value is checked on the way in.
+/// </summary>
+internal sealed class LabeledData
+{
+    private LabeledData(float[] features, int featureSize, float[] targets)
+    {
+        Features = features;
+        FeatureSize = featureSize;
+        Targets = targets;
+    }
+
+    public float[] Features { get; }
+
+    public int FeatureSize { get; }
+
+    /// <summary>The class index for classification, the label value for regression.</summary>
+    public float[] Targets { get; }
+
+    public int Count => Targets.Length;
+
+    /// <summary>Reads and checks the feature and label columns of <paramref name="data"/>.</summary>
+    /// <param name="data">The data.</param>
+    /// <param name="options">The column names.</param>
+    /// <param name="kind">The task, which fixes the label type.</param>
+    /// <param name="what">"training data" or "validation data", for messages.</param>
+    public static LabeledData Read(IDataView data, DeepTrainerOptions options, PredictionKind kind, string what)
+    {
+        var (featureSize, classCount) = SchemaChecks.CheckSchema(data.Schema, options, kind);
+        var featureColumn = data.Schema[options.FeatureColumnName];
+        var labelColumn = data.Schema[options.LabelColumnName];
+        var features = new List<float>();
+        var targets = new List<float>();
+        using (var cursor = data.GetRowCursor(new[] { featureColumn, labelColumn }))
+        {
+            var featureGetter = cursor.GetGetter<VBuffer<float>>(featureColumn);
+            Func<float> label = LabelReader(cursor, labelColumn, kind);
+            var buffer = default(VBuffer<float>);
+            long row = 0;
+            while (cursor.MoveNext())
+            {
+                featureGetter(ref buffer);
+                int start = features.Count;
+                foreach (var value in buffer.DenseValues())
+                {
+                    if (!float.IsFinite(value))
+                    {
+                        throw new InvalidOperationException($"The {what} has a {(float.IsNaN(value) ? "NaN" : "infinite")} value in feature column '{options.FeatureColumnName}' at row {row}, slot {features.Count - start}. Replace it first, for example with ml.Transforms.ReplaceMissingValues, or filter the row out.");
+                    }
+
+                    features.Add(value);
+                }
+
+                float target = label();
+                if (kind == PredictionKind.MulticlassClassification && target < 0)
+                {
+                    throw new InvalidOperationException($"The {what} has a missing key value in label column '{options.LabelColumnName}' at row {row}. Filter such rows out, for example with ml.Data.FilterRowsByMissingValues.");
+                }
+
+                if (!float.IsFinite(target))
+                {
+                    throw new InvalidOperationException($"The {what} has a NaN or infinite value in label column '{options.LabelColumnName}' at row {row}. Filter such rows out, for example with ml.Data.FilterRowsByMissingValues.");
+                }
+
+                targets.Add(target);
+                row++;
+            }
+        }
+
+        if (targets.Count == 0)
+        {
+            throw new InvalidOperationException($"The {what} has no rows. Check the loader and any filters before the trainer.");
+        }
+
+        if (kind != PredictionKind.Regression && what == TrainingData)
+        {
+            int distinct = targets.Distinct().Count();
+            if (distinct < 2)
+            {
+                throw new InvalidOperationException($"The {what} has a single class in label column '{options.LabelColumnName}'; a classifier needs rows of at least two classes.");
+            }
+        }
+
+        return new LabeledData(features.ToArray(), featureSize, targets.ToArray()) { ClassCount = classCount };
+    }
+
+    public const string TrainingData = "training data";
+    public const string ValidationData = "validation data";
+
+    /// <summary>The class count for classification (key count, or 2), 0 for regression.</summary>
+    public int ClassCount { get; private init; }
+
+    /// <summary>The rows at the given positions, as a new data set.</summary>
+    public LabeledData Subset(IReadOnlyList<int> rows)
+    {
+        var features = new float[rows.Count * FeatureSize];
+        var targets = new float[rows.Count];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            Array.Copy(Features, (long)rows[i] * FeatureSize, features, (long)i * FeatureSize, FeatureSize);
+            targets[i] = Targets[rows[i]];
+        }
+
+        return new LabeledData(features, FeatureSize, targets) { ClassCount = ClassCount };
+    }
+
+    private static Func<float> LabelReader(DataViewRowCursor cursor, DataViewSchema.Column column, PredictionKind kind)
+    {
+        switch (kind)
+        {
+            case PredictionKind.MulticlassClassification:
+            {
+                var getter = cursor.GetGetter<uint>(column);
+                uint key = 0;
+                return () =>
+                {
+                    getter(ref key);
+                    return key == 0 ? -1 : key - 1;
+                };
+            }
+
+            case PredictionKind.BinaryClassification:
+            {
+                var getter = cursor.GetGetter<bool>(column);
+                bool value = false;
+                return () =>
+                {
+                    getter(ref value);
+                    return value ? 1 : 0;
+                };
+            }
+
+            default:
+            {
+                var getter = cursor.GetGetter<float>(column);
+                float value = 0;
+                return () =>
+                {
+                    getter(ref value);
+                    return value;
+                };
+            }
+        }
+    }
+}

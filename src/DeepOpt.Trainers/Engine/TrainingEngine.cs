@@ -1,0 +1,229 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using System.Diagnostics;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DeepOpt.Trainers;
+
+/// <summary>
+/// The one training loop of every DeepOpt network. A network only says how a batch becomes outputs; the engine owns
+/// seeding, batches and their dispose scopes, the optimizer step, clipping, the schedule, validation under
+/// <c>no_grad</c>, early stopping with the best weights restored, the history and cancellation.
+/// </summary>
+internal static class TrainingEngine
+{
+    /// <summary>Trains a new network and returns it on <paramref name="device"/> with its per-epoch history.</summary>
+    /// <param name="build">Builds the untrained network; called after seeding.</param>
+    /// <param name="train">The training rows.</param>
+    /// <param name="validation">The validation rows, or null.</param>
+    /// <param name="options">The validated options.</param>
+    /// <param name="task">The task, which fixes loss and metric.</param>
+    /// <param name="seed">The seed of initialisation, shuffling and dropout.</param>
+    /// <param name="device">The device.</param>
+    /// <param name="log">MLContext's log channel, or null.</param>
+    /// <param name="cancellation">Checked before every batch.</param>
+    public static (nn.Module<Tensor, Tensor> Network, IReadOnlyList<EpochReport> History) Fit(
+        Func<nn.Module<Tensor, Tensor>> build,
+        LabeledData train,
+        LabeledData? validation,
+        DeepTrainerOptions options,
+        PredictionKind task,
+        int seed,
+        Device device,
+        IChannel? log,
+        CancellationToken cancellation)
+    {
+        if (options.ThreadCount.HasValue)
+        {
+            torch.set_num_threads(options.ThreadCount.Value);
+        }
+
+        torch.manual_seed(seed);
+        var network = build();
+        Layers.Initialize(network, options.WeightInit, options.Activation);
+        network.to(device);
+        try
+        {
+            var history = Train(network, train, validation, options, task, seed, device, log, cancellation);
+            return (network, history);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    private static List<EpochReport> Train(
+        nn.Module<Tensor, Tensor> network,
+        LabeledData trainRows,
+        LabeledData? validationRows,
+        DeepTrainerOptions options,
+        PredictionKind task,
+        int seed,
+        Device device,
+        IChannel? log,
+        CancellationToken cancellation)
+    {
+        using var train = new TensorData(trainRows, task, device);
+        using var validation = validationRows == null ? null : new TensorData(validationRows, task, device);
+        using var loss = new TaskLoss(options, task, trainRows.ClassCount, trainRows.Targets, device);
+        using var optimizer = OptimizerFactory.Create(network.parameters(), options);
+        var schedule = new LearningRateSchedule(options);
+        var stopping = new EarlyStopping(options);
+        var penalized = network.named_parameters().Where(p => p.parameter.dim() >= 2).Select(p => p.parameter).ToList();
+        var random = new Random(seed);
+        var order = Enumerable.Range(0, train.Count).ToArray();
+        var history = new List<EpochReport>();
+        try
+        {
+            for (int epoch = 0; epoch < options.Epochs; epoch++)
+            {
+                var watch = Stopwatch.StartNew();
+                double rate = schedule.RateAt(epoch);
+                OptimizerFactory.SetLearningRate(optimizer, rate);
+                network.train();
+                random.Shuffle(order);
+                double lossSum = 0;
+                int batches = 0;
+                for (int start = 0; start < order.Length; start += options.BatchSize)
+                {
+                    int size = Math.Min(options.BatchSize, order.Length - start);
+                    if (size == 1 && batches > 0)
+                    {
+                        // A trailing batch of one row breaks batch norm's training statistics; its row is seen next epoch.
+                        break;
+                    }
+
+                    cancellation.ThrowIfCancellationRequested();
+                    using var scope = torch.NewDisposeScope();
+                    var rows = torch.tensor(order.AsSpan(start, size).ToArray().Select(i => (long)i).ToArray(), device: device);
+                    var output = network.forward(train.Inputs.index_select(0, rows));
+                    var batchLoss = loss.Compute(output, train.TargetTensor.index_select(0, rows));
+                    var objective = options.L1Penalty > 0 ? batchLoss + (options.L1Penalty * L1Norm(penalized)) : batchLoss;
+                    optimizer.zero_grad();
+                    objective.backward();
+                    Clip(network, options);
+                    optimizer.step();
+                    lossSum += batchLoss.item<float>();
+                    batches++;
+                }
+
+                double? validationLoss = null;
+                double? validationMetric = null;
+                if (validation != null)
+                {
+                    (validationLoss, validationMetric) = Evaluate(network, validation, loss, task, options.BatchSize);
+                }
+
+                var report = new EpochReport(epoch + 1, options.Epochs, lossSum / batches, validationLoss, validationMetric, rate, watch.Elapsed.TotalSeconds);
+                history.Add(report);
+                options.Progress?.Report(report);
+                if (log != null)
+                {
+                    MlNetInternals.Info(log, Describe(report));
+                }
+                double trainLoss = report.TrainLoss;
+                schedule.EndEpoch(epoch, Monitored(options.PlateauMonitor, report) ?? trainLoss);
+                if (stopping.EndEpoch(network, Monitored(options.EarlyStoppingMonitor, report)))
+                {
+                    if (log != null)
+                    {
+                        MlNetInternals.Info(log, $"Early stopping after epoch {epoch + 1}: no improvement for {options.EarlyStoppingPatience} epochs.");
+                    }
+
+                    break;
+                }
+            }
+
+            stopping.RestoreBest(network);
+        }
+        finally
+        {
+            stopping.Dispose();
+        }
+
+        return history;
+    }
+
+    /// <summary>Mean loss and metric (accuracy, or R-squared for regression) of a data set, in evaluation mode.</summary>
+    private static (double Loss, double Metric) Evaluate(nn.Module<Tensor, Tensor> network, TensorData data, TaskLoss loss, PredictionKind task, int batchSize)
+    {
+        network.eval();
+        using var noGrad = torch.no_grad();
+        double lossSum = 0;
+        double correct = 0;
+        double squaredError = 0;
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            using var scope = torch.NewDisposeScope();
+            int size = Math.Min(batchSize, data.Count - start);
+            var output = network.forward(data.Inputs.narrow(0, start, size));
+            var target = data.TargetTensor.narrow(0, start, size);
+            lossSum += loss.Compute(output, target).item<float>() * size;
+            switch (task)
+            {
+                case PredictionKind.MulticlassClassification:
+                    correct += output.argmax(1).eq(target).sum().item<long>();
+                    break;
+                case PredictionKind.BinaryClassification:
+                    correct += output.squeeze(1).gt(0).to(ScalarType.Float32).eq(target).sum().item<long>();
+                    break;
+                default:
+                    squaredError += (output.squeeze(1) - target).square().sum().item<float>();
+                    break;
+            }
+        }
+
+        double metric;
+        if (task == PredictionKind.Regression)
+        {
+            double mean = data.Targets.Average(t => (double)t);
+            double total = data.Targets.Sum(t => (t - mean) * (t - mean));
+            metric = total > 0 ? 1 - (squaredError / total) : 0;
+        }
+        else
+        {
+            metric = correct / data.Count;
+        }
+
+        return (lossSum / data.Count, metric);
+    }
+
+    /// <summary>The monitored value with lower meaning better, or null without validation data.</summary>
+    private static double? Monitored(MonitorKind monitor, EpochReport report) =>
+        monitor == MonitorKind.ValidationLoss ? report.ValidationLoss : -report.ValidationMetric;
+
+    private static Tensor L1Norm(List<TorchSharp.Modules.Parameter> parameters)
+    {
+        Tensor? sum = null;
+        foreach (var parameter in parameters)
+        {
+            var norm = parameter.abs().sum();
+            sum = sum is null ? norm : sum + norm;
+        }
+
+        return sum ?? torch.zeros(1);
+    }
+
+    private static void Clip(nn.Module<Tensor, Tensor> network, DeepTrainerOptions options)
+    {
+        if (options.GradientClipValue > 0)
+        {
+            nn.utils.clip_grad_value_(network.parameters(), options.GradientClipValue);
+        }
+
+        if (options.GradientClipNorm > 0)
+        {
+            nn.utils.clip_grad_norm_(network.parameters(), options.GradientClipNorm);
+        }
+    }
+
+    private static string Describe(EpochReport r) =>
+        $"Epoch {r.Epoch}/{r.TotalEpochs}: train loss {r.TrainLoss:F4}"
+        + (r.ValidationLoss is { } l ? $", validation loss {l:F4}" : "")
+        + (r.ValidationMetric is { } m ? $", validation metric {m:F4}" : "")
+        + $", learning rate {r.LearningRate:G4}, {r.Seconds:F1} s";
+}

@@ -1,0 +1,99 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+
+namespace DeepOpt.Trainers;
+
+/// <summary>
+/// What every DeepOpt trainer does as an ML.NET estimator: check the schema, read and split the data, train through the
+/// one engine, and wrap the network in a <see cref="DeepPredictionTransformer"/>. A trainer only contributes its options,
+/// whose network hook builds the network.
+/// </summary>
+/// <typeparam name="TOptions">The trainer's options type.</typeparam>
+public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTransformer>
+    where TOptions : DeepTrainerOptions
+{
+    private readonly IHostEnvironment _environment;
+    private readonly int _seed;
+
+    private protected DeepTrainerBase(IHostEnvironment environment, TOptions options, PredictionKind task)
+    {
+        _environment = environment ?? throw new ArgumentNullException(nameof(environment));
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        options.Validate();
+        TaskLoss.Resolve(options.Loss, task);
+        Task = task;
+        _seed = options.Seed ?? environment.Register("DeepOpt").Rand.Next();
+    }
+
+    /// <summary>The options this trainer was created with.</summary>
+    public TOptions Options { get; }
+
+    /// <summary>The task: it fixes the label type, the output columns and the default loss.</summary>
+    public PredictionKind Task { get; }
+
+    /// <summary>Checks the input shape and returns it with the prediction columns added.</summary>
+    /// <param name="inputSchema">The shape of the training data.</param>
+    /// <returns>The shape after the trainer.</returns>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        SchemaChecks.CheckShape(inputSchema, Options, Task);
+        var label = inputSchema.First(c => c.Name == Options.LabelColumnName);
+        var outputs = new OutputColumns(Task, 2, Task == PredictionKind.MulticlassClassification ? LabelKeyValues.ForShape(label) : null);
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(outputs.Columns);
+        var added = MlNetInternals.Shape(builder.ToSchema());
+        var names = added.Select(c => c.Name).ToHashSet();
+        return new SchemaShape(inputSchema.Where(c => !names.Contains(c.Name)).Concat(added));
+    }
+
+    /// <summary>Trains the network on <paramref name="input"/>. All checks run before any tensor is made.</summary>
+    /// <param name="input">The training data.</param>
+    /// <returns>The trained model.</returns>
+    public DeepPredictionTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var all = LabeledData.Read(input, Options, Task, LabeledData.TrainingData);
+        LabeledData train = all;
+        LabeledData? validation = null;
+        if (Options.ValidationSet != null)
+        {
+            validation = LabeledData.Read(Options.ValidationSet, Options, Task, LabeledData.ValidationData);
+            if (validation.FeatureSize != all.FeatureSize)
+            {
+                throw SchemaChecks.Mismatch(SchemaChecks.FeatureRole, Options.FeatureColumnName, $"vector of Single of size {all.FeatureSize} in the validation data", $"size {validation.FeatureSize}", "Prepare the validation data with the same transforms as the training data.");
+            }
+        }
+        else if (Options.ValidationFraction > 0)
+        {
+            var (trainRows, validationRows) = ValidationSplit.Split(all.Targets, Options.ValidationFraction, Task != PredictionKind.Regression, _seed);
+            if (validationRows.Length == 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.ValidationFraction), Options.ValidationFraction, $"`ValidationFraction` {Options.ValidationFraction} of {all.Count} rows holds out no row. Raise it or give more rows.");
+            }
+
+            train = all.Subset(trainRows);
+            validation = all.Subset(validationRows);
+        }
+
+        if (train.Count < Options.BatchSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.BatchSize), Options.BatchSize, $"The training data has {train.Count} rows{(validation != null && Options.ValidationSet == null ? " after the validation split" : "")}, fewer than `BatchSize` ({Options.BatchSize}). Lower `BatchSize` or give more rows.");
+        }
+
+        TaskLoss.ClassWeights(Options, Task, all.ClassCount, train.Targets);
+        var device = Devices.Resolve(Options.Device);
+        var labelColumn = input.Schema[Options.LabelColumnName];
+        var keyValues = Task == PredictionKind.MulticlassClassification ? LabelKeyValues.From(labelColumn) : null;
+        int width = Task == PredictionKind.MulticlassClassification ? all.ClassCount : 1;
+        using var channel = _environment.Start("DeepOpt");
+        var (network, history) = TrainingEngine.Fit(
+            () => Options.BuildNetwork(all.FeatureSize, width), train, validation, Options, Task, _seed, device, channel, Options.CancellationToken);
+        var stored = (DeepTrainerOptions)JsonSerializer.Deserialize(JsonSerializer.Serialize<DeepTrainerOptions>(Options, ModelDescription.Json), typeof(DeepTrainerOptions), ModelDescription.Json)!;
+        var description = new ModelDescription(Task, all.ClassCount, Options.FeatureColumnName, all.FeatureSize, keyValues, stored, history);
+        return new DeepPredictionTransformer(description, network, device);
+    }
+}

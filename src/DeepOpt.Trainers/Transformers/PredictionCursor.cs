@@ -1,0 +1,90 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace DeepOpt.Trainers;
+
+/// <summary>
+/// A cursor over the transformed data. When an output column is active, a second cursor over the same input reads
+/// the features ahead in batches, so the network runs one forward pass per batch rather than per row.
+/// </summary>
+internal sealed class PredictionCursor : PredictionRow
+{
+    private const int BatchRows = 256;
+
+    private readonly DataViewRowCursor _input;
+    private readonly DataViewRowCursor? _lookAhead;
+    private readonly ValueGetter<VBuffer<float>>? _features;
+    private readonly Predictor _predictor;
+    private readonly int _featureSize;
+    private readonly int _width;
+    private readonly string _featureColumn;
+    private readonly float[] _batchFeatures;
+    private float[] _batchOutputs = Array.Empty<float>();
+    private long _batchStart;
+    private int _batchCount;
+    private VBuffer<float> _buffer;
+    private readonly float[] _row;
+
+    public PredictionCursor(DataViewRowCursor input, DataViewRowCursor? lookAhead, DataViewSchema schema, OutputColumns outputs,
+        IEnumerable<DataViewSchema.Column> activeColumns, Predictor predictor, string featureColumn, int featureSize)
+        : base(input, schema, outputs, activeColumns)
+    {
+        _input = input;
+        _lookAhead = lookAhead;
+        _predictor = predictor;
+        _featureColumn = featureColumn;
+        _featureSize = featureSize;
+        _width = outputs.Width;
+        _row = new float[_width];
+        _batchFeatures = new float[BatchRows * featureSize];
+        if (lookAhead != null)
+        {
+            _features = lookAhead.GetGetter<VBuffer<float>>(lookAhead.Schema[featureColumn]);
+        }
+    }
+
+    public override bool MoveNext() => _input.MoveNext();
+
+    protected override float[] CurrentOutputs()
+    {
+        long position = _input.Position;
+        if (position >= _batchStart + _batchCount)
+        {
+            NextBatch(position);
+        }
+
+        Array.Copy(_batchOutputs, (position - _batchStart) * _width, _row, 0, _width);
+        return _row;
+    }
+
+    private void NextBatch(long position)
+    {
+        _batchStart = position;
+        _batchCount = 0;
+        while (_batchCount < BatchRows && _lookAhead!.Position < position + BatchRows - 1 && _lookAhead.MoveNext())
+        {
+            if (_lookAhead.Position < position)
+            {
+                continue;
+            }
+
+            ReadFeatures(_features!, ref _buffer, _batchFeatures, _batchCount * _featureSize, _featureSize, _featureColumn);
+            _batchCount++;
+        }
+
+        _batchOutputs = _predictor.Predict(_batchFeatures, _batchCount);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _input.Dispose();
+            _lookAhead?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,47 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DeepOpt.Trainers;
+
+/// <summary>
+/// Runs the trained network in evaluation mode without gradients: one forward pass per batch of rows, shared by
+/// every output column. Multiclass outputs are softmax probabilities; binary and regression outputs are raw.
+/// </summary>
+internal sealed class Predictor
+{
+    private readonly nn.Module<Tensor, Tensor> _network;
+    private readonly Device _device;
+    private readonly int _featureSize;
+    private readonly bool _softmax;
+    private readonly object _lock = new();
+
+    public Predictor(nn.Module<Tensor, Tensor> network, Device device, int featureSize, PredictionKind task)
+    {
+        _network = network;
+        _device = device;
+        _featureSize = featureSize;
+        _softmax = task == PredictionKind.MulticlassClassification;
+    }
+
+    /// <summary>The outputs of <paramref name="rows"/> rows of features, row after row.</summary>
+    public float[] Predict(float[] features, int rows)
+    {
+        // A module is not safe for concurrent forward passes with train/eval switches; cursors may run on several threads.
+        lock (_lock)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            _network.eval();
+            var input = torch.tensor(features.AsSpan(0, rows * _featureSize).ToArray(), new long[] { rows, _featureSize }, device: _device);
+            var output = _network.forward(input);
+            if (_softmax)
+            {
+                output = output.softmax(1);
+            }
+
+            return output.cpu().data<float>().ToArray();
+        }
+    }
+}
