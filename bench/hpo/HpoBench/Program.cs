@@ -24,6 +24,7 @@ var objectives = Objective.All.Where(o => options.Objectives == null || options.
 
 var results = new List<(string Tuner, string Objective, int Seed, int Trials, double Best)>();
 var overhead = new Dictionary<(string, string), List<double>>();
+var bestOptimizers = new Dictionary<string, List<string>>();
 foreach (var objective in objectives)
 {
     foreach (var (name, factory) in selected)
@@ -32,7 +33,12 @@ foreach (var objective in objectives)
         var times = overhead[(name, objective.Name)] = [];
         for (int seed = 0; seed < options.Seeds; seed++)
         {
-            var best = Run(objective, factory, seed, times);
+            var (best, bestParameter) = Run(objective, factory, seed, times);
+            if (objective.Name == "dlmixed")
+            {
+                (bestOptimizers.TryGetValue(name, out var list) ? list : bestOptimizers[name] = []).Add(bestParameter["optimizer"].AsType<string>());
+            }
+
             foreach (int k in checkpoints)
             {
                 results.Add((name, objective.Name, seed, k, best[k - 1]));
@@ -60,13 +66,15 @@ foreach (var file in options.AnchorFiles)
 }
 
 Report.Print(objectives, selected.Select(t => t.Key).ToList(), results, anchors, overhead, options.Recommended);
+Report.PrintOptimizers(bestOptimizers);
 
-static double[] Run(Objective objective, Func<SearchSpace, int, ITuner> factory, int seed, List<double>? times)
+static (double[] Best, Parameter BestParameter) Run(Objective objective, Func<SearchSpace, int, ITuner> factory, int seed, List<double>? times)
 {
     var space = objective.CreateSpace();
     var tuner = factory(space, seed);
     var best = new double[100];
     double bestSoFar = double.PositiveInfinity;
+    Parameter bestParameter = Parameter.CreateNestedParameter();
     var stopwatch = new Stopwatch();
     for (int t = 0; t < 100; t++)
     {
@@ -82,9 +90,14 @@ static double[] Run(Objective objective, Func<SearchSpace, int, ITuner> factory,
         tuner.Update(result);
         stopwatch.Stop();
         times?.Add(elapsed + stopwatch.Elapsed.TotalMicroseconds);
-        bestSoFar = Math.Min(bestSoFar, f);
+        if (f < bestSoFar)
+        {
+            bestSoFar = f;
+            bestParameter = proposal;
+        }
+
         best[t] = bestSoFar;
     }
 
-    return best;
+    return (best, bestParameter);
 }

@@ -83,4 +83,23 @@ internal static class Report
             }
         }
     }
+
+    public static void PrintOptimizers(Dictionary<string, List<string>> bestOptimizers)
+    {
+        if (bestOptimizers.Count == 0)
+        {
+            return;
+        }
+
+        string[] names = ["momentum", "adam", "rmsprop", "sgd"];
+        Console.WriteLine();
+        Console.WriteLine("### Optimizer of the best trial on dlmixed (100 trials, per seed)");
+        Console.WriteLine();
+        Console.WriteLine("| tuner | momentum (best) | adam | rmsprop | sgd |");
+        Console.WriteLine("|---|---|---|---|---|");
+        foreach (var (tuner, list) in bestOptimizers)
+        {
+            Console.WriteLine($"| {tuner} | {string.Join(" | ", names.Select(n => list.Count(v => v == n)))} |");
+        }
+    }
 }

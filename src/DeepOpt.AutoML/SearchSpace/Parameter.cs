@@ -230,6 +230,13 @@ public sealed class Parameter : IDictionary<string, Parameter>, IEquatable<Param
             return true;
         }
 
+        if (IsNumber && other.IsNumber && (ParameterType == ParameterType.Float || other.ParameterType == ParameterType.Float))
+        {
+            // A float read back from JSON is a double: compare at float precision.
+            return Convert.ToSingle(_value, CultureInfo.InvariantCulture)
+                .Equals(Convert.ToSingle(other._value, CultureInfo.InvariantCulture));
+        }
+
         if (IsNumber && other.IsNumber)
         {
             return Convert.ToDouble(_value, CultureInfo.InvariantCulture)
@@ -258,7 +265,7 @@ public sealed class Parameter : IDictionary<string, Parameter>, IEquatable<Param
         ParameterType.Object => Count,
         ParameterType.Array => ((IReadOnlyList<Parameter>)_value!).Count,
         ParameterType.Integer or ParameterType.Float or ParameterType.Number =>
-            Convert.ToDouble(_value, CultureInfo.InvariantCulture).GetHashCode(),
+            Convert.ToSingle(_value, CultureInfo.InvariantCulture).GetHashCode(),
         _ => _value!.GetHashCode(),
     };
 

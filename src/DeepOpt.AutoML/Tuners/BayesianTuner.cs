@@ -19,8 +19,12 @@ namespace DeepOpt.AutoML.Tuners;
 /// <item><description>Inputs: a numeric coordinate is one input with its own length scale; a choice is one-hot encoded
 /// with one length scale for all its columns, so the order of candidates means nothing; an integer coordinate is
 /// snapped to the centre of its bin before it is proposed.</description></item>
-/// <item><description>Outputs: losses are log-warped, log(loss - min + c) with c a small fraction of their spread, then
-/// standardised, so that a few huge losses do not flatten the model where the good ones are.</description></item>
+/// <item><description>Outputs: losses are log-warped, log(loss - min + c) with c the gap between the median and the
+/// best loss, then standardised, so that a few huge losses do not flatten the model where the good ones are, while
+/// the better half keeps its shape.</description></item>
+/// <item><description>Search: two proposals in three maximise expected improvement over the whole cube (random points
+/// plus moves around the best trials and around the best trial of each choice candidate); every third maximises it
+/// within a trust region around the incumbent whose radius grows on success and shrinks on failure.</description></item>
 /// <item><description>Hyperparameters: length scales and noise by maximum marginal likelihood, refitted at every trial
 /// while few trials are in, then every tenth of the trial count; between refits only the factorisation is
 /// updated.</description></item>
@@ -33,6 +37,8 @@ public sealed class BayesianTuner : ITuner
     private const int RandomCandidates = 200;
     private const int LocalCandidates = 300;
     private const int RefineSteps = 30;
+    private const int LocalPeriod = 3;
+    private const double ChoiceResampleProbability = 0.1;
 
     private readonly SearchSpace.SearchSpace _searchSpace;
     private readonly IReadOnlyList<FeatureInfo> _features;
@@ -43,7 +49,8 @@ public sealed class BayesianTuner : ITuner
     private readonly List<double[]> _points = [];
     private readonly List<double> _losses = [];
     private readonly HashSet<string> _seen = [];
-    private readonly Dictionary<int, double[]> _pending = [];
+    private readonly Dictionary<int, (double[] Point, bool Local)> _pending = [];
+    private readonly TrustRegion _trustRegion;
     private readonly double[][] _design;
     private int _proposed;
     private int _countAtLastFit = -1;
@@ -59,6 +66,7 @@ public sealed class BayesianTuner : ITuner
         int d = _features.Count;
         _initialTrials = Math.Clamp(d + 3, 5, 10);
         _design = LatinHypercube(_initialTrials);
+        _trustRegion = new TrustRegion(d);
 
         var columnGroup = new List<int>();
         var lengthscales = new List<double>();
@@ -84,55 +92,81 @@ public sealed class BayesianTuner : ITuner
     public Parameter Propose(TrialSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        double[] point = _proposed < _initialTrials || _losses.Count < 2
-            ? (_proposed < _design.Length ? _design[_proposed] : RandomPoint())
-            : MaximiseExpectedImprovement();
+        bool initial = _proposed < _initialTrials || _losses.Count < 2;
+        bool local = !initial && (_proposed % LocalPeriod) == LocalPeriod - 1;
+        IEnumerable<double[]> ranked = initial
+            ? [_proposed < _design.Length ? _design[_proposed] : RandomPoint()]
+            : MaximiseExpectedImprovement(local);
         _proposed++;
-        var parameter = _searchSpace.SampleFromFeatureSpace(point);
-        for (int attempt = 0; attempt < 20 && !_seen.Add(parameter.ToJson()); attempt++)
+
+        // The best-ranked point that was never tried (nor failed); random points if the ranking holds none.
+        var fallback = Enumerable.Range(0, 200).Select(_ => RandomPoint());
+        double[]? point = null;
+        Parameter? parameter = null;
+        foreach (var candidate in ranked.Concat(fallback))
         {
-            point = RandomPoint();
-            parameter = _searchSpace.SampleFromFeatureSpace(point);
+            var sampled = _searchSpace.SampleFromFeatureSpace(candidate);
+            point ??= candidate;
+            parameter ??= sampled;
+            if (_seen.Add(sampled.ToJson()))
+            {
+                (point, parameter) = (candidate, sampled);
+                break;
+            }
         }
 
-        _pending[settings.TrialId] = point;
-        return parameter;
+        _pending[settings.TrialId] = (point!, local);
+        return parameter!;
     }
 
     /// <inheritdoc/>
     public void Update(TrialResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (!_pending.Remove(result.TrialSettings.TrialId, out var point))
+        if (!_pending.Remove(result.TrialSettings.TrialId, out var pending))
         {
-            point = Snap(_searchSpace.MappingToFeatureSpace(result.TrialSettings.Parameter));
-            _seen.Add(_searchSpace.SampleFromFeatureSpace(point).ToJson());
+            pending = (Snap(_searchSpace.MappingToFeatureSpace(result.TrialSettings.Parameter)), false);
+            _seen.Add(_searchSpace.SampleFromFeatureSpace(pending.Point).ToJson());
+        }
+
+        bool improved = !result.IsFailed && (_losses.Count == 0 || result.Loss < _losses.Min());
+        if (pending.Local)
+        {
+            _trustRegion.Report(improved);
         }
 
         if (!result.IsFailed)
         {
-            _points.Add(point);
+            _points.Add(pending.Point);
             _losses.Add(result.Loss);
         }
     }
 
-    private double[] MaximiseExpectedImprovement()
+    private IEnumerable<double[]> MaximiseExpectedImprovement(bool local)
     {
         FitModel(out double bestZ);
         int bestIndex = _losses.IndexOf(_losses.Min());
-        var order = Enumerable.Range(0, _losses.Count).OrderBy(i => _losses[i]).Take(5).ToArray();
+        var centres = LocalCentres();
 
         var candidates = new double[RandomCandidates + LocalCandidates][];
-        for (int c = 0; c < RandomCandidates; c++)
+        for (int c = 0; c < candidates.Length; c++)
         {
-            candidates[c] = RandomPoint();
-        }
-
-        for (int c = 0; c < LocalCandidates; c++)
-        {
-            int centre = _random.NextDouble() < 0.5 ? bestIndex : order[_random.Next(order.Length)];
-            double scale = 0.2 * Math.Pow(0.2, _random.Next(5)); // 0.2 down to 3e-4 of the cube
-            candidates[RandomCandidates + c] = Perturb(_points[centre], scale);
+            if (local)
+            {
+                // Exploitation: only moves within the trust region around the incumbent.
+                double scale = _trustRegion.Radius * Math.Pow(0.3, _random.Next(3));
+                candidates[c] = Perturb(_points[bestIndex], scale);
+            }
+            else if (c < RandomCandidates)
+            {
+                candidates[c] = RandomPoint();
+            }
+            else
+            {
+                int centre = _random.NextDouble() < 0.5 ? bestIndex : centres[_random.Next(centres.Length)];
+                double scale = 0.2 * Math.Pow(0.2, _random.Next(5)); // 0.2 down to 3e-4 of the cube
+                candidates[c] = Perturb(_points[centre], scale);
+            }
         }
 
         var scores = Score(candidates, bestZ);
@@ -141,7 +175,7 @@ public sealed class BayesianTuner : ITuner
         double currentScore = scores[winner];
 
         // Refine the winner with shrinking random moves (a cheap local search on the acquisition).
-        double step = 0.05;
+        double step = local ? _trustRegion.Radius * 0.3 : 0.05;
         var batch = new double[1][];
         for (int s = 0; s < RefineSteps; s++)
         {
@@ -158,7 +192,37 @@ public sealed class BayesianTuner : ITuner
             }
         }
 
-        return current;
+        // The refined winner first, then every candidate by score, so a repeat can be skipped cheaply.
+        return new[] { current }.Concat(Enumerable.Range(0, candidates.Length)
+            .OrderByDescending(c => scores[c]).Select(c => candidates[c]));
+    }
+
+    /// <summary>The five best trials, and the best trial of each candidate of each choice, so that a choice whose
+    /// good region is narrow is refined too rather than judged by its random samples alone.</summary>
+    private int[] LocalCentres()
+    {
+        var order = Enumerable.Range(0, _losses.Count).OrderBy(i => _losses[i]).ToArray();
+        var centres = order.Take(5).ToList();
+        for (int f = 0; f < _features.Count; f++)
+        {
+            var info = _features[f];
+            if (info.Kind != FeatureKind.Categorical)
+            {
+                continue;
+            }
+
+            for (int bin = 0; bin < info.Cardinality; bin++)
+            {
+                int best = Array.FindIndex(order, i => info.BinOf(_points[i][f]) == bin);
+                best = best < 0 ? -1 : order[best];
+                if (best >= 0 && !centres.Contains(best))
+                {
+                    centres.Add(best);
+                }
+            }
+        }
+
+        return [.. centres];
     }
 
     private void FitModel(out double bestZ)
@@ -196,13 +260,14 @@ public sealed class BayesianTuner : ITuner
         return scores;
     }
 
-    /// <summary>log(loss - min + c), standardised; c is 1% of the gap between the median and the best loss.</summary>
+    /// <summary>log(loss - min + c), standardised, with c the gap between the median and the best loss: the better
+    /// half of the trials spans a factor of 2, and losses far above the median are compressed logarithmically.</summary>
     private static double[] Warp(IReadOnlyList<double> losses)
     {
         double min = losses.Min();
         var sorted = losses.OrderBy(v => v).ToArray();
         double median = sorted[sorted.Length / 2];
-        double c = Math.Max(0.01 * (median - min), 1e-12 * Math.Max(1, Math.Abs(min)));
+        double c = Math.Max(median - min, 1e-12 * Math.Max(1, Math.Abs(min)));
         var y = losses.Select(v => Math.Log(v - min + c)).ToArray();
         double mean = y.Average();
         double sd = Math.Sqrt(y.Select(v => (v - mean) * (v - mean)).Average());
@@ -240,7 +305,7 @@ public sealed class BayesianTuner : ITuner
             var info = _features[i];
             if (info.Kind == FeatureKind.Categorical)
             {
-                if (_random.NextDouble() < 0.1)
+                if (_random.NextDouble() < ChoiceResampleProbability)
                 {
                     point[i] = info.BinCentre(_random.Next(info.Cardinality));
                     changed = true;

@@ -42,8 +42,9 @@ internal sealed class EarlyStopping : IDisposable
             if (_restore)
             {
                 DisposeBest();
+                using var scope = torch.NewDisposeScope();
                 using var noGrad = torch.no_grad();
-                _bestWeights = network.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
+                _bestWeights = network.state_dict().ToDictionary(p => p.Key, p => p.Value.clone().MoveToOuterDisposeScope());
             }
 
             return false;

@@ -1,0 +1,201 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using DeepOpt.AutoML.Experiment;
+using DeepOpt.AutoML.SearchSpace;
+
+namespace DeepOpt.AutoML.Tuners;
+
+/// <summary>
+/// Chooses among alternative search spaces (pipelines), spending each trial where the estimated cost for improvement
+/// (ECI) is lowest, and tunes inside each pipeline with its own tuner.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A proposal is a nested parameter with the chosen pipeline's name under <see cref="PipelineKey"/> and that
+/// pipeline's configuration under the name: <c>{ "_pipeline_": "lgbm", "lgbm": { ... } }</c>. Every pipeline is
+/// tried once first, in an order drawn from the seed.
+/// </para>
+/// <para>
+/// After that, pipeline p gets the next trial with probability proportional to 1 / ECI(p), where, with costs taken from
+/// <see cref="TrialResult.DurationInMilliseconds"/> (a duration of 0 counts as a tiny positive cost, never as a failure):
+/// </para>
+/// <list type="bullet">
+/// <item><description>its own cost to improve is max(cost of its last improvement, cost spent since then): an
+/// improvement will take at least as long as the last one did, and at least as long as it has been waiting;</description></item>
+/// <item><description>a pipeline behind the overall best must also close the gap: (its best loss - the overall best) /
+/// its rate of improvement so far (loss gained per unit cost); ECI is the larger of the two.</description></item>
+/// </list>
+/// <para>This is the idea of FLAML's learner selection (Wang et al., "FLAML", MLSys 2021), written from the paper.</para>
+/// </remarks>
+public sealed class EciTuner : ITuner
+{
+    /// <summary>The key that names the chosen pipeline in a proposal.</summary>
+    public const string PipelineKey = "_pipeline_";
+
+    private const double MinCost = 1e-3;
+
+    private readonly string[] _names;
+    private readonly Dictionary<string, ITuner> _tuners = [];
+    private readonly Dictionary<string, PipelineStats> _stats = [];
+    private readonly Dictionary<int, string> _pending = [];
+    private readonly Queue<string> _untried;
+    private readonly Random _random;
+
+    /// <summary>Initializes an ECI chooser whose pipelines are tuned by <see cref="CostFrugalTuner"/>.</summary>
+    /// <param name="pipelines">The alternative search spaces, by name; at least one.</param>
+    /// <param name="seed">The seed of the choices and of the inner tuners.</param>
+    public EciTuner(IReadOnlyDictionary<string, SearchSpace.SearchSpace> pipelines, int seed = 0)
+        : this(pipelines, (space, s) => new CostFrugalTuner(space, s), seed)
+    {
+    }
+
+    /// <summary>Initializes an ECI chooser with a given tuner per pipeline.</summary>
+    /// <param name="pipelines">The alternative search spaces, by name; at least one.</param>
+    /// <param name="tunerFactory">Creates the tuner of one pipeline from its space and a seed.</param>
+    /// <param name="seed">The seed of the choices and of the inner tuners.</param>
+    public EciTuner(
+        IReadOnlyDictionary<string, SearchSpace.SearchSpace> pipelines,
+        Func<SearchSpace.SearchSpace, int, ITuner> tunerFactory,
+        int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(pipelines);
+        ArgumentNullException.ThrowIfNull(tunerFactory);
+        if (pipelines.Count == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pipelines), "ECI needs at least one pipeline, but got none.");
+        }
+
+        _random = new Random(seed);
+        _names = pipelines.Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
+        for (int i = 0; i < _names.Length; i++)
+        {
+            _tuners[_names[i]] = tunerFactory(pipelines[_names[i]], unchecked((seed * 31) + i));
+            _stats[_names[i]] = new PipelineStats();
+        }
+
+        _untried = new Queue<string>(_names.OrderBy(_ => _random.Next()));
+    }
+
+    /// <summary>Gets how many trials each pipeline has had, by name.</summary>
+    public IReadOnlyDictionary<string, int> TrialCounts => _stats.ToDictionary(kv => kv.Key, kv => kv.Value.Trials);
+
+    /// <inheritdoc/>
+    public Parameter Propose(TrialSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        string name = _untried.Count > 0 ? _untried.Dequeue() : Choose();
+        var inner = new TrialSettings
+        {
+            TrialId = settings.TrialId,
+            StartedAtUtc = settings.StartedAtUtc,
+            Parameter = Parameter.CreateNestedParameter(),
+        };
+        var proposal = _tuners[name].Propose(inner);
+        _pending[settings.TrialId] = name;
+        var parameter = Parameter.CreateNestedParameter();
+        parameter[PipelineKey] = Parameter.FromString(name);
+        parameter[name] = proposal;
+        return parameter;
+    }
+
+    /// <inheritdoc/>
+    public void Update(TrialResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var parameter = result.TrialSettings.Parameter;
+        if (!_pending.Remove(result.TrialSettings.TrialId, out var name))
+        {
+            name = parameter[PipelineKey].AsType<string>();
+        }
+
+        var inner = new TrialResult
+        {
+            TrialSettings = new TrialSettings
+            {
+                TrialId = result.TrialSettings.TrialId,
+                StartedAtUtc = result.TrialSettings.StartedAtUtc,
+                EndedAtUtc = result.TrialSettings.EndedAtUtc,
+                Parameter = parameter[name],
+            },
+            Loss = result.Loss,
+            Metric = result.Metric,
+            DurationInMilliseconds = result.DurationInMilliseconds,
+            State = result.State,
+            ErrorMessage = result.ErrorMessage,
+        };
+        _tuners[name].Update(inner);
+        _stats[name].Add(Math.Max(MinCost, result.DurationInMilliseconds), result.IsFailed ? double.NaN : result.Loss);
+    }
+
+    private string Choose()
+    {
+        double globalBest = _stats.Values.Min(s => s.BestLoss);
+        var weights = _names.Select(n => 1 / _stats[n].EstimatedCostForImprovement(globalBest)).ToArray();
+        double total = weights.Sum();
+        double u = _random.NextDouble() * total;
+        for (int i = 0; i < _names.Length; i++)
+        {
+            u -= weights[i];
+            if (u <= 0)
+            {
+                return _names[i];
+            }
+        }
+
+        return _names[^1];
+    }
+
+    /// <summary>What ECI needs to know about one pipeline's history.</summary>
+    private sealed class PipelineStats
+    {
+        private double _firstLoss = double.NaN;
+        private double _costAtLastImprovement;
+        private double _costOfLastImprovement;
+
+        public int Trials { get; private set; }
+
+        public double TotalCost { get; private set; }
+
+        public double BestLoss { get; private set; } = double.PositiveInfinity;
+
+        public void Add(double cost, double loss)
+        {
+            Trials++;
+            TotalCost += cost;
+            if (double.IsNaN(loss) || loss >= BestLoss)
+            {
+                return;
+            }
+
+            if (double.IsNaN(_firstLoss))
+            {
+                _firstLoss = loss;
+            }
+
+            _costOfLastImprovement = TotalCost - _costAtLastImprovement;
+            _costAtLastImprovement = TotalCost;
+            BestLoss = loss;
+        }
+
+        public double EstimatedCostForImprovement(double globalBest)
+        {
+            double sinceImprovement = TotalCost - _costAtLastImprovement;
+            double own = Math.Max(Math.Max(_costOfLastImprovement, sinceImprovement), MinCost);
+            if (double.IsPositiveInfinity(BestLoss))
+            {
+                // Nothing succeeded yet: it must at least repeat all it has spent.
+                return Math.Max(own, TotalCost);
+            }
+
+            if (BestLoss <= globalBest)
+            {
+                return own;
+            }
+
+            double gained = _firstLoss - BestLoss;
+            double rate = gained > 0 ? gained / TotalCost : 0;
+            double gap = rate > 0 ? (BestLoss - globalBest) / rate : TotalCost * 10;
+            return Math.Max(own, gap);
+        }
+    }
+}

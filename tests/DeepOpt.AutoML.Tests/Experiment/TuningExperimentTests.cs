@@ -1,0 +1,177 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using DeepOpt.AutoML.Experiment;
+using DeepOpt.AutoML.SearchSpace;
+using DeepOpt.AutoML.Tuners;
+
+namespace DeepOpt.AutoML.Tests.Experiment;
+
+[TestClass]
+public class TuningExperimentTests
+{
+    private static AutoML.SearchSpace.SearchSpace Space() => new() { ["x"] = new UniformDoubleOption(-1, 1) };
+
+    private static double Square(Parameter p) => Math.Pow(p["x"].AsType<double>(), 2);
+
+    [TestMethod]
+    public async Task RunAsync_ThrowingAndNaNTrials_RecordedAsFailedAndLoopContinues()
+    {
+        var monitor = new RecordingMonitor();
+        int calls = 0;
+        var runner = new FunctionTrialRunner(p =>
+        {
+            int call = calls++;
+            return call switch
+            {
+                1 => throw new InvalidOperationException("boom"),
+                2 => double.NaN,
+                _ => Square(p),
+            };
+        });
+        var experiment = new TuningExperiment().SetTuner(new RandomSearchTuner(Space(), 1)).SetTrialRunner(runner)
+            .SetMonitor(monitor).SetMaxTrials(6);
+
+        var best = await experiment.RunAsync();
+
+        Assert.AreEqual(6, experiment.Trials.Count);
+        Assert.AreEqual(2, experiment.Trials.Count(t => t.State == TrialState.Failed));
+        Assert.AreEqual(4, monitor.Completed.Count);
+        CollectionAssert.AreEqual(new[] { 1, 2 }, monitor.Failed.Select(f => f.Settings.TrialId).ToArray());
+        Assert.AreEqual("boom", monitor.Failed[0].Exception?.Message);
+        Assert.IsNull(monitor.Failed[1].Exception);
+        Assert.AreEqual(monitor.Completed.Min(r => r.Loss), best.Loss);
+        Assert.AreSame(best, monitor.Best.Last());
+    }
+
+    [TestMethod]
+    public async Task RunAsync_EveryTrialFails_ThrowsWithFirstFailure()
+    {
+        int calls = 0;
+        var runner = new FunctionTrialRunner(_ => throw new ArgumentException($"bad {calls++}"));
+        var experiment = new TuningExperiment().SetTuner(new BayesianTuner(Space(), 1)).SetTrialRunner(runner).SetMaxTrials(3);
+
+        var error = await Assert.ThrowsExactlyAsync<InvalidOperationException>(() => experiment.RunAsync());
+
+        StringAssert.Contains(error.Message, "All 3 trials failed");
+        StringAssert.Contains(error.Message, "bad 0");
+        Assert.IsInstanceOfType<ArgumentException>(error.InnerException);
+    }
+
+    [TestMethod]
+    public async Task RunAsync_CancelledDuringTrial_StopsWithinOneTrial()
+    {
+        using var source = new CancellationTokenSource();
+        int started = 0;
+        var runner = new FunctionTrialRunner(async (p, token) =>
+        {
+            if (++started == 3)
+            {
+                await source.CancelAsync();
+                token.ThrowIfCancellationRequested();
+            }
+
+            return Square(p);
+        });
+        var experiment = new TuningExperiment().SetTuner(new CostFrugalTuner(Space(), 1)).SetTrialRunner(runner).SetMaxTrials(50);
+
+        var best = await experiment.RunAsync(source.Token);
+
+        Assert.AreEqual(3, started);
+        Assert.AreEqual(3, experiment.Trials.Count);
+        Assert.AreEqual(experiment.Trials.Where(t => !t.IsFailed).Min(t => t.Loss), best.Loss);
+    }
+
+    [TestMethod]
+    public async Task RunAsync_CancelledBetweenTrials_StartsNoMoreTrials()
+    {
+        using var source = new CancellationTokenSource();
+        var monitor = new RecordingMonitor { OnCompleted = r => { if (r.TrialSettings.TrialId == 4) { source.Cancel(); } } };
+        var experiment = new TuningExperiment().SetTuner(new RandomSearchTuner(Space(), 2))
+            .SetTrialRunner(new FunctionTrialRunner(Square)).SetMonitor(monitor).SetMaxTrials(100);
+
+        await experiment.RunAsync(source.Token);
+
+        Assert.AreEqual(5, experiment.Trials.Count);
+    }
+
+    [TestMethod]
+    public async Task RunAsync_TimeBudget_StopsEarly()
+    {
+        var runner = new FunctionTrialRunner(async (p, token) =>
+        {
+            await Task.Delay(40, token);
+            return Square(p);
+        });
+        var experiment = new TuningExperiment().SetTuner(new RandomSearchTuner(Space(), 3)).SetTrialRunner(runner)
+            .SetMaxTrials(1000).SetTrainingTimeInSeconds(0.3);
+
+        var best = await experiment.RunAsync();
+
+        Assert.IsTrue(experiment.Trials.Count is >= 2 and < 20, $"{experiment.Trials.Count} trials");
+        Assert.IsFalse(best.IsFailed);
+    }
+
+    [TestMethod]
+    public async Task RunAsync_ZeroDuration_IsCompleted()
+    {
+        var runner = new ZeroDurationRunner();
+        var experiment = new TuningExperiment().SetTuner(new CostFrugalTuner(Space(), 0)).SetTrialRunner(runner).SetMaxTrials(5);
+
+        var best = await experiment.RunAsync();
+
+        Assert.IsTrue(experiment.Trials.All(t => t.State == TrialState.Completed));
+        Assert.AreEqual(0, best.DurationInMilliseconds);
+    }
+
+    [TestMethod]
+    public void Tell_TrialNotRunning_Throws()
+    {
+        var experiment = new TuningExperiment().SetTuner(new RandomSearchTuner(Space(), 0));
+        var settings = experiment.Ask();
+        experiment.Tell(settings.TrialId, new TrialResult { Loss = 1 });
+        Assert.ThrowsExactly<InvalidOperationException>(() => experiment.Tell(settings.TrialId, new TrialResult { Loss = 1 }));
+        Assert.ThrowsExactly<InvalidOperationException>(() => experiment.Tell(99, new TrialResult { Loss = 1 }));
+    }
+
+    [TestMethod]
+    public async Task RunAsync_NoBudget_Throws()
+    {
+        var experiment = new TuningExperiment().SetTuner(new RandomSearchTuner(Space(), 0)).SetTrialRunner(new FunctionTrialRunner(Square));
+        await Assert.ThrowsExactlyAsync<InvalidOperationException>(() => experiment.RunAsync());
+    }
+
+    private sealed class ZeroDurationRunner : ITrialRunner
+    {
+        public Task<TrialResult> RunAsync(TrialSettings settings, CancellationToken cancellationToken) =>
+            Task.FromResult(new TrialResult { TrialSettings = settings, Loss = Square(settings.Parameter), DurationInMilliseconds = 0 });
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class RecordingMonitor : IMonitor
+    {
+        public List<TrialResult> Completed { get; } = [];
+
+        public List<TrialResult> Best { get; } = [];
+
+        public List<(TrialSettings Settings, Exception? Exception)> Failed { get; } = [];
+
+        public List<TrialSettings> Running { get; } = [];
+
+        public Action<TrialResult>? OnCompleted { get; init; }
+
+        public void ReportBestTrial(TrialResult result) => Best.Add(result);
+
+        public void ReportCompletedTrial(TrialResult result)
+        {
+            Completed.Add(result);
+            OnCompleted?.Invoke(result);
+        }
+
+        public void ReportFailTrial(TrialSettings settings, Exception? exception = null) => Failed.Add((settings, exception));
+
+        public void ReportRunningTrial(TrialSettings settings) => Running.Add(settings);
+    }
+}

@@ -1,0 +1,102 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using DeepOpt.AutoML.Experiment;
+using DeepOpt.AutoML.SearchSpace;
+using DeepOpt.AutoML.Tuners;
+
+namespace DeepOpt.AutoML.Tests.Tuners;
+
+[TestClass]
+public class TunerQualityTests
+{
+    private const int Seeds = 9;
+
+    private static double MedianBestAt50(Func<AutoML.SearchSpace.SearchSpace, int, ITuner> factory) =>
+        TestObjectives.Median(Enumerable.Range(0, Seeds)
+            .Select(seed => TestObjectives.Run(factory(TestObjectives.BraninSpace(), seed), TestObjectives.Branin, 50).Best[49]));
+
+    [TestMethod]
+    public void BayesianTuner_Branin50Trials_BeatsRandomSearch()
+    {
+        double random = MedianBestAt50((s, seed) => new RandomSearchTuner(s, seed));
+        double bayes = MedianBestAt50((s, seed) => new BayesianTuner(s, seed));
+        Assert.IsTrue(bayes < random, $"bayesian {bayes} vs random {random}");
+        Assert.IsTrue(bayes < 0.45, $"bayesian {bayes} should be near the optimum 0.397887");
+    }
+
+    [TestMethod]
+    public void CostFrugalTuner_Branin50Trials_BeatsRandomSearch()
+    {
+        double random = MedianBestAt50((s, seed) => new RandomSearchTuner(s, seed));
+        double cfo = MedianBestAt50((s, seed) => new CostFrugalTuner(s, seed));
+        Assert.IsTrue(cfo < random, $"cost-frugal {cfo} vs random {random}");
+    }
+
+    [TestMethod]
+    public void CostFrugalTuner_FirstProposal_IsDefaultPoint()
+    {
+        var space = SearchSpace.SearchSpaceTests.CreateNested();
+        var tuner = new CostFrugalTuner(space, 0);
+        Assert.AreEqual(space.SampleFromFeatureSpace(space.Default), tuner.Propose(new TrialSettings()));
+    }
+
+    [TestMethod]
+    public void CostFrugalTuner_Converged_RestartsAwayFromInitPoint()
+    {
+        var space = new AutoML.SearchSpace.SearchSpace { ["x"] = new UniformDoubleOption(0, 1, defaultValue: 0.5) };
+        var tuner = new CostFrugalTuner(space, 1);
+        var init = space.SampleFromFeatureSpace(space.Default);
+        var proposals = TestObjectives.Run(tuner, _ => 1.0, 200).Proposals;
+        Assert.IsTrue(tuner.Restarts >= 1, "a flat objective makes the local search converge");
+        Assert.AreEqual(1, proposals.Count(p => p.Equals(init)), "only the first trial is the init point");
+    }
+
+    [TestMethod]
+    public void CostFrugalTuner_ChoiceOnly_VisitsEveryCandidate()
+    {
+        var space = new AutoML.SearchSpace.SearchSpace { ["c"] = new ChoiceOption("a", "b", "c", "d") };
+        var seen = TestObjectives.Run(new CostFrugalTuner(space, 2), p => 1.0, 20).Proposals
+            .Select(p => p["c"].AsType<string>()).Distinct().Count();
+        Assert.AreEqual(4, seen);
+    }
+
+    [TestMethod]
+    public void GridSearchTuner_OnePass_VisitsEveryPointOnceWithBounds()
+    {
+        var space = new AutoML.SearchSpace.SearchSpace
+        {
+            ["x"] = new UniformDoubleOption(-1, 1),
+            ["n"] = new UniformIntOption(1, 3),
+            ["c"] = new ChoiceOption("a", "b"),
+        };
+        var tuner = new GridSearchTuner(space, steps: 3, seed: 4);
+        Assert.AreEqual(18, tuner.GridSize);
+        var proposals = TestObjectives.Run(tuner, _ => 0, 18).Proposals.Select(p => p.ToJson()).ToList();
+        Assert.AreEqual(18, proposals.Distinct().Count());
+        var xs = proposals.Select(j => Parameter.FromJson(j)["x"].AsType<double>()).Distinct().OrderBy(v => v).ToArray();
+        CollectionAssert.AreEqual(new[] { -1.0, 0.0, 1.0 }, xs);
+        var ns = proposals.Select(j => Parameter.FromJson(j)["n"].AsType<int>()).Distinct().OrderBy(v => v).ToArray();
+        CollectionAssert.AreEqual(new[] { 1, 2, 3 }, ns);
+    }
+
+    [TestMethod]
+    public void BayesianTuner_DiscreteSpace_NeverReproposesFinishedOrFailedTrials()
+    {
+        var space = new AutoML.SearchSpace.SearchSpace
+        {
+            ["n"] = new UniformIntOption(0, 4),
+            ["c"] = new ChoiceOption("a", "b", "c", "d"),
+        };
+        var tuner = new BayesianTuner(space, 3);
+        var seen = new HashSet<string>();
+        for (int t = 0; t < 20; t++)
+        {
+            var settings = new TrialSettings { TrialId = t };
+            settings.Parameter = tuner.Propose(settings);
+            Assert.IsTrue(seen.Add(settings.Parameter.ToJson()), $"trial {t} repeated {settings.Parameter.ToJson()}");
+            bool fail = settings.Parameter["c"].AsType<string>() == "b";
+            double loss = fail ? double.NaN : Math.Abs(settings.Parameter["n"].AsType<int>() - 2);
+            tuner.Update(new TrialResult { TrialSettings = settings, Loss = loss, State = fail ? TrialState.Failed : TrialState.Completed });
+        }
+    }
+}

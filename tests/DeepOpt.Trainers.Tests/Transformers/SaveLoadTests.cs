@@ -1,0 +1,121 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using DeepOpt.Examples;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace DeepOpt.Trainers.Tests;
+
+[TestClass]
+public sealed class SaveLoadTests
+{
+    private static string TempFile(string extension) => Path.Combine(Path.GetTempPath(), $"deepopt-{Guid.NewGuid():N}{extension}");
+
+    [TestMethod]
+    public void LoadDeepOpt_InAFreshProcess_PredictsIdentically()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Digits.Load());
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.Transforms.NormalizeMinMax("Features", "Pixels"))
+            .Append(ml.MulticlassClassification.Trainers.Mlp(new MlpOptions { HiddenLayerSizes = [32], BatchNorm = true, Dropout = 0.1, Epochs = 2 }))
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+        var model = pipeline.Fit(data);
+        string modelPath = TempFile(".zip");
+        string scoresPath = TempFile(".txt");
+        try
+        {
+            ml.Model.SaveDeepOpt(model, data.Schema, modelPath);
+            var expected = ScoreLines.Of(model.Transform(data)).ToList();
+
+            var checker = typeof(SaveLoadTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ModelLoadCheck").Value!;
+            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var argument in new[] { checker, modelPath, scoresPath })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var process = Process.Start(start)!;
+            string errors = process.StandardError.ReadToEnd() + process.StandardOutput.ReadToEnd();
+            Assert.IsTrue(process.WaitForExit(120_000), "the checker did not finish");
+            Assert.AreEqual(0, process.ExitCode, errors);
+            var actual = File.ReadAllLines(scoresPath);
+            Assert.HasCount(1797, actual);
+
+            // Labels must match exactly. Scores are compared to 1e-6: the weights load bitwise (checked below), but
+            // the CPU BLAS may split a product differently under another process's load, which moves the last bit.
+            for (int row = 0; row < actual.Length; row++)
+            {
+                var left = expected[row].Split(' ');
+                var right = actual[row].Split(' ');
+                Assert.AreEqual(left[0], right[0], $"row {row}: predicted label");
+                for (int i = 1; i < left.Length; i++)
+                {
+                    Assert.AreEqual(double.Parse(left[i], CultureInfo.InvariantCulture), double.Parse(right[i], CultureInfo.InvariantCulture), 1e-6, $"row {row}, score {i - 1}");
+                }
+            }
+
+            var reloaded = (IEnumerable<ITransformer>)ml.Model.LoadDeepOpt(modelPath, out _);
+            using var deep = reloaded.OfType<DeepPredictionTransformer>().Single();
+            using var original = ((IEnumerable<ITransformer>)model).OfType<DeepPredictionTransformer>().Single();
+            Assert.IsTrue(MlpTrainerTests.WeightsEqual(original, deep), "weights are not bitwise equal after loading");
+        }
+        finally
+        {
+            File.Delete(modelPath);
+            File.Delete(scoresPath);
+        }
+    }
+
+    [TestMethod]
+    public void LoadDeepOpt_BinaryAndRegression_ScoreIdentically()
+    {
+        var ml = new MLContext(seed: 1);
+        var binary = ml.Data.LoadFromEnumerable(Synthetic.BinaryBlobs(80, 1));
+        var regression = ml.Data.LoadFromEnumerable(Synthetic.Regression(80, 1));
+        AssertRoundTrip(ml, ml.BinaryClassification.Trainers.Mlp(epochs: 2).Fit(binary), binary, "Probability");
+        AssertRoundTrip(ml, ml.Regression.Trainers.Mlp(epochs: 2).Fit(regression), regression, "Score");
+    }
+
+    [TestMethod]
+    public void Save_WithMlNetsOwnSave_SaysToUseSaveDeepOpt()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Synthetic.KeyedBlobs(ml, 40, 2, 1);
+        using var model = ml.MulticlassClassification.Trainers.Mlp(epochs: 1).Fit(data);
+        var error = Assert.Throws<NotSupportedException>(() => ml.Model.Save(model, data.Schema, new MemoryStream()));
+        StringAssert.Contains(error.Message, "ml.Model.SaveDeepOpt");
+    }
+
+    [TestMethod]
+    public void LoadDeepOpt_NotADeepOptFile_SaysWhatItIs()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Synthetic.Regression(10, 1));
+        var stream = new MemoryStream();
+        ml.Model.Save(ml.Transforms.NormalizeMinMax("Features").Fit(data), data.Schema, stream);
+        stream.Position = 0;
+        var error = Assert.Throws<InvalidDataException>(() => ml.Model.LoadDeepOpt(stream, out _));
+        StringAssert.Contains(error.Message, "ml.Model.Load");
+    }
+
+    private static void AssertRoundTrip(MLContext ml, DeepPredictionTransformer model, IDataView data, string column)
+    {
+        using (model)
+        {
+            var stream = new MemoryStream();
+            ml.Model.SaveDeepOpt(model, data.Schema, stream);
+            stream.Position = 0;
+            var loaded = ml.Model.LoadDeepOpt(stream, out var schema);
+            Assert.AreEqual(data.Schema.Count, schema.Count);
+            var expected = model.Transform(data).GetColumn<float>(column).ToArray();
+            var actual = loaded.Transform(data).GetColumn<float>(column).ToArray();
+            CollectionAssert.AreEqual(expected, actual);
+            ((IDisposable)((IEnumerable<ITransformer>)loaded).Single()).Dispose();
+        }
+    }
+}
