@@ -67,6 +67,7 @@ foreach (var file in options.AnchorFiles)
 
 Report.Print(objectives, selected.Select(t => t.Key).ToList(), results, anchors, overhead, options.Recommended);
 Report.PrintOptimizers(bestOptimizers);
+var bt = typeof(BayesianTuner); foreach (var f in new[]{"S1","S2","S3"}) Console.Error.WriteLine(f + " " + ((Stopwatch)bt.GetField(f, System.Reflection.BindingFlags.NonPublic|System.Reflection.BindingFlags.Static)!.GetValue(null)!).ElapsedMilliseconds);
 
 static (double[] Best, Parameter BestParameter) Run(Objective objective, Func<SearchSpace, int, ITuner> factory, int seed, List<double>? times)
 {

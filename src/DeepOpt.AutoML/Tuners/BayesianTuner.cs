@@ -142,9 +142,13 @@ public sealed class BayesianTuner : ITuner
         }
     }
 
+    internal static System.Diagnostics.Stopwatch S1 = new(), S2 = new(), S3 = new();
     private IEnumerable<double[]> MaximiseExpectedImprovement(bool local)
     {
+        S1.Start();
         FitModel(out double bestZ);
+        S1.Stop();
+        S2.Start();
         int bestIndex = _losses.IndexOf(_losses.Min());
         var centres = LocalCentres();
 
@@ -171,6 +175,7 @@ public sealed class BayesianTuner : ITuner
 
         var scores = Score(candidates, bestZ);
         int winner = Array.IndexOf(scores, scores.Max());
+        S2.Stop(); S3.Start();
         var current = candidates[winner];
         double currentScore = scores[winner];
 
@@ -192,6 +197,7 @@ public sealed class BayesianTuner : ITuner
             }
         }
 
+        S3.Stop();
         // The refined winner first, then every candidate by score, so a repeat can be skipped cheaply.
         return new[] { current }.Concat(Enumerable.Range(0, candidates.Length)
             .OrderByDescending(c => scores[c]).Select(c => candidates[c]));
