@@ -24,7 +24,7 @@ public static class DeepOptCatalog
         int epochs = DeepTrainerOptions.Defaults.Epochs,
         int batchSize = DeepTrainerOptions.Defaults.BatchSize,
         double learningRate = DeepTrainerOptions.Defaults.LearningRate) =>
-        Mlp(catalog, Options(labelColumnName, featureColumnName, hiddenLayerSizes, epochs, batchSize, learningRate));
+        Mlp(catalog, NewMlpOptions(labelColumnName, featureColumnName, hiddenLayerSizes, epochs, batchSize, learningRate));
 
     /// <summary>A multi-layer perceptron for multiclass classification, with every option.</summary>
     /// <param name="catalog">ml.MulticlassClassification.Trainers.</param>
@@ -50,7 +50,7 @@ public static class DeepOptCatalog
         int epochs = DeepTrainerOptions.Defaults.Epochs,
         int batchSize = DeepTrainerOptions.Defaults.BatchSize,
         double learningRate = DeepTrainerOptions.Defaults.LearningRate) =>
-        Mlp(catalog, Options(labelColumnName, featureColumnName, hiddenLayerSizes, epochs, batchSize, learningRate));
+        Mlp(catalog, NewMlpOptions(labelColumnName, featureColumnName, hiddenLayerSizes, epochs, batchSize, learningRate));
 
     /// <summary>A multi-layer perceptron for binary classification, with every option.</summary>
     /// <param name="catalog">ml.BinaryClassification.Trainers.</param>
@@ -76,7 +76,7 @@ public static class DeepOptCatalog
         int epochs = DeepTrainerOptions.Defaults.Epochs,
         int batchSize = DeepTrainerOptions.Defaults.BatchSize,
         double learningRate = DeepTrainerOptions.Defaults.LearningRate) =>
-        Mlp(catalog, Options(labelColumnName, featureColumnName, hiddenLayerSizes, epochs, batchSize, learningRate));
+        Mlp(catalog, NewMlpOptions(labelColumnName, featureColumnName, hiddenLayerSizes, epochs, batchSize, learningRate));
 
     /// <summary>A multi-layer perceptron for regression, with every option.</summary>
     /// <param name="catalog">ml.Regression.Trainers.</param>
@@ -85,7 +85,69 @@ public static class DeepOptCatalog
     public static MlpTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog, MlpOptions options) =>
         new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.Regression);
 
-    private static MlpOptions Options(string label, string features, int[]? hidden, int epochs, int batchSize, double learningRate) => new()
+    /// <summary>A convolutional network for multiclass image classification.</summary>
+    /// <param name="catalog">ml.MulticlassClassification.Trainers.</param>
+    /// <param name="labelColumnName">The key-typed label column.</param>
+    /// <param name="featureColumnName">The pixel column, a known-size vector of Single (channels first, as ExtractPixels gives).</param>
+    /// <param name="imageHeight">The image height in pixels.</param>
+    /// <param name="imageWidth">The image width in pixels.</param>
+    /// <param name="channels">The colour channels.</param>
+    /// <param name="epochs">Passes over the training data.</param>
+    /// <returns>The trainer.</returns>
+    public static CnnTrainer Cnn(
+        this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = DeepTrainerOptions.Defaults.LabelColumnName,
+        string featureColumnName = DeepTrainerOptions.Defaults.FeatureColumnName,
+        int imageHeight = CnnOptions.Defaults.ImageHeight,
+        int imageWidth = CnnOptions.Defaults.ImageWidth,
+        int channels = CnnOptions.Defaults.Channels,
+        int epochs = DeepTrainerOptions.Defaults.Epochs) =>
+        Cnn(catalog, NewCnnOptions(labelColumnName, featureColumnName, imageHeight, imageWidth, channels, epochs));
+
+    /// <summary>A convolutional network for multiclass image classification, with every option.</summary>
+    /// <param name="catalog">ml.MulticlassClassification.Trainers.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The trainer.</returns>
+    public static CnnTrainer Cnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, CnnOptions options) =>
+        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.MulticlassClassification);
+
+    /// <summary>A convolutional network for binary image classification.</summary>
+    /// <param name="catalog">ml.BinaryClassification.Trainers.</param>
+    /// <param name="labelColumnName">The Boolean label column.</param>
+    /// <param name="featureColumnName">The pixel column, a known-size vector of Single (channels first, as ExtractPixels gives).</param>
+    /// <param name="imageHeight">The image height in pixels.</param>
+    /// <param name="imageWidth">The image width in pixels.</param>
+    /// <param name="channels">The colour channels.</param>
+    /// <param name="epochs">Passes over the training data.</param>
+    /// <returns>The trainer.</returns>
+    public static CnnTrainer Cnn(
+        this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+        string labelColumnName = DeepTrainerOptions.Defaults.LabelColumnName,
+        string featureColumnName = DeepTrainerOptions.Defaults.FeatureColumnName,
+        int imageHeight = CnnOptions.Defaults.ImageHeight,
+        int imageWidth = CnnOptions.Defaults.ImageWidth,
+        int channels = CnnOptions.Defaults.Channels,
+        int epochs = DeepTrainerOptions.Defaults.Epochs) =>
+        Cnn(catalog, NewCnnOptions(labelColumnName, featureColumnName, imageHeight, imageWidth, channels, epochs));
+
+    /// <summary>A convolutional network for binary image classification, with every option.</summary>
+    /// <param name="catalog">ml.BinaryClassification.Trainers.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The trainer.</returns>
+    public static CnnTrainer Cnn(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, CnnOptions options) =>
+        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.BinaryClassification);
+
+    private static CnnOptions NewCnnOptions(string label, string features, int height, int width, int channels, int epochs) => new()
+    {
+        LabelColumnName = label,
+        FeatureColumnName = features,
+        ImageHeight = height,
+        ImageWidth = width,
+        Channels = channels,
+        Epochs = epochs,
+    };
+
+    private static MlpOptions NewMlpOptions(string label, string features, int[]? hidden, int epochs, int batchSize, double learningRate) => new()
     {
         LabelColumnName = label,
         FeatureColumnName = features,

@@ -3,7 +3,7 @@
 namespace DeepOpt.Bench.Hpo;
 
 /// <summary>
-/// Command-line options: --anchors FILE (repeatable), --out FILE, --tuners a,b, --objectives a,b, --seeds N,
+/// Command-line options: --anchors FILE (repeatable), --overhead FILE (another tool's overhead CSV), --out FILE, --tuners a,b, --objectives a,b, --seeds N,
 /// --recommended NAME.
 /// </summary>
 internal sealed class Args
@@ -12,11 +12,15 @@ internal sealed class Args
 
     public string? Output { get; private set; }
 
+    public string? ExternalOverhead { get; private set; }
+
     public HashSet<string>? Tuners { get; private set; }
 
     public HashSet<string>? Objectives { get; private set; }
 
     public int Seeds { get; private set; } = 20;
+
+    public bool Extra { get; private set; }
 
     public string Recommended { get; private set; } = "deepopt-bayes";
 
@@ -31,6 +35,9 @@ internal sealed class Args
                 case "--anchors":
                     parsed.AnchorFiles.Add(value);
                     break;
+                case "--overhead":
+                    parsed.ExternalOverhead = value;
+                    break;
                 case "--out":
                     parsed.Output = value;
                     break;
@@ -42,6 +49,9 @@ internal sealed class Args
                     break;
                 case "--seeds":
                     parsed.Seeds = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case "--suite":
+                    parsed.Extra = value == "extra";
                     break;
                 case "--recommended":
                     parsed.Recommended = value;

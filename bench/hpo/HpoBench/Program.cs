@@ -20,7 +20,7 @@ var tuners = new Dictionary<string, Func<SearchSpace, int, ITuner>>
     ["deepopt-bayes"] = (s, seed) => new BayesianTuner(s, seed),
 };
 var selected = tuners.Where(t => options.Tuners == null || options.Tuners.Contains(t.Key)).ToList();
-var objectives = Objective.All.Where(o => options.Objectives == null || options.Objectives.Contains(o.Name)).ToList();
+var objectives = (options.Extra ? ExtraObjectives.All : Objective.All).Where(o => options.Objectives == null || options.Objectives.Contains(o.Name)).ToList();
 
 var results = new List<(string Tuner, string Objective, int Seed, int Trials, double Best)>();
 var overhead = new Dictionary<(string, string), List<double>>();
@@ -65,9 +65,25 @@ foreach (var file in options.AnchorFiles)
     anchors.AddRange(Csv.Read(file).Select(r => (r.Tuner, r.Objective, r.Seed, r.Trials, r.Best)));
 }
 
-Report.Print(objectives, selected.Select(t => t.Key).ToList(), results, anchors, overhead, options.Recommended);
+if (options.Output != null)
+{
+    // The statistics the tables print, for check_quantiles.py to recompute with numpy.
+    using var summary = new StreamWriter(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.Output))!, "summary.csv"));
+    summary.WriteLine("tuner,objective,trials,q1,median,q3");
+    foreach (var g in results.Concat(anchors).GroupBy(r => (r.Tuner, r.Objective, r.Trials)))
+    {
+        var v = g.Select(r => r.Best).ToList();
+        summary.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{g.Key.Tuner},{g.Key.Objective},{g.Key.Trials},{Quantiles.Quantile(v, 0.25):R},{Quantiles.Quantile(v, 0.5):R},{Quantiles.Quantile(v, 0.75):R}"));
+    }
+}
+
+var external = options.ExternalOverhead == null ? [] : File.ReadLines(options.ExternalOverhead).Skip(1)
+    .Select(line => line.Split(','))
+    .Select(f => (Tuner: f[0], Objective: f[1], Cells: $"{f[2]} / {f[3]} / {f[4]} / {f[5]}"))
+    .ToList();
+Report.Print(objectives, selected.Select(t => t.Key).ToList(), results, anchors, overhead, external, options.Recommended);
 Report.PrintOptimizers(bestOptimizers);
-var bt = typeof(BayesianTuner); foreach (var f in new[]{"S1","S2","S3"}) Console.Error.WriteLine(f + " " + ((Stopwatch)bt.GetField(f, System.Reflection.BindingFlags.NonPublic|System.Reflection.BindingFlags.Static)!.GetValue(null)!).ElapsedMilliseconds);
 
 static (double[] Best, Parameter BestParameter) Run(Objective objective, Func<SearchSpace, int, ITuner> factory, int seed, List<double>? times)
 {

@@ -13,7 +13,7 @@ internal static class Report
 
     // The anchors the targets are measured against (ANCHORS.md): every ML.NET variant and Optuna TPE.
     private static readonly string[] s_targetAnchors =
-        ["random", "smac", "cfo", "cfo-mid", "ecicfo", "optuna-tpe", "optuna-tpe-mv"];
+        ["random", "smac", "cfo", "cfo-mid", "ecicfo", "optuna-tpe", "optuna-tpe-mv", "optuna-tpe-run"];
 
     public static void Print(
         IReadOnlyList<Objective> objectives,
@@ -21,13 +21,17 @@ internal static class Report
         IReadOnlyList<(string Tuner, string Objective, int Seed, int Trials, double Best)> results,
         IReadOnlyList<(string Tuner, string Objective, int Seed, int Trials, double Best)> anchors,
         Dictionary<(string, string), List<double>> overhead,
+        IReadOnlyList<(string Tuner, string Objective, string Cells)> externalOverhead,
         string recommended)
     {
         var all = results.Concat(anchors).ToList();
         Console.WriteLine("### Best-found loss, median [Q1, Q3] over the seeds");
         Console.WriteLine();
-        Console.WriteLine("Rows `deepopt-*` and `optuna-tpe (this run)` were measured by this run; the other rows are the anchor");
-        Console.WriteLine("figures of shared/hpo-benchmark (ML.NET AutoML tuners, and Optuna 3.1 measured on the anchor day).");
+        if (anchors.Count > 0)
+        {
+            Console.WriteLine("Rows `deepopt-*` and `optuna-tpe-run` were measured by this run; the other rows are the anchor");
+            Console.WriteLine("figures of shared/hpo-benchmark (ML.NET AutoML tuners, and Optuna 3.1 measured on the anchor day).");
+        }
         foreach (var objective in objectives)
         {
             Console.WriteLine();
@@ -55,6 +59,17 @@ internal static class Report
                 ? $"{t.Average():F0} / {Quantile(t, 0.5):F0} / {Quantile(t, 0.95):F0} / {t.Max():F0}"
                 : "-");
             Console.WriteLine($"| {tuner} | {string.Join(" | ", cells)} |");
+        }
+
+        foreach (var tuner in externalOverhead.Select(e => e.Tuner).Distinct())
+        {
+            var cells = objectives.Select(o => externalOverhead.FirstOrDefault(e => e.Tuner == tuner && e.Objective == o.Name).Cells ?? "-");
+            Console.WriteLine($"| {tuner} (Python) | {string.Join(" | ", cells)} |");
+        }
+
+        if (anchors.Count == 0)
+        {
+            return;
         }
 
         Console.WriteLine();

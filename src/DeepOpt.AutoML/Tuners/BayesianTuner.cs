@@ -34,9 +34,10 @@ namespace DeepOpt.AutoML.Tuners;
 /// </remarks>
 public sealed class BayesianTuner : ITuner
 {
-    private const int RandomCandidates = 200;
-    private const int LocalCandidates = 300;
-    private const int RefineSteps = 30;
+    private const int RandomCandidates = 100;
+    private const int LocalCandidates = 160;
+    private const int RefineRounds = 4;
+    private const int RefineBatch = 8;
     private const int LocalPeriod = 3;
     private const double ChoiceResampleProbability = 0.1;
 
@@ -142,13 +143,9 @@ public sealed class BayesianTuner : ITuner
         }
     }
 
-    internal static System.Diagnostics.Stopwatch S1 = new(), S2 = new(), S3 = new();
     private IEnumerable<double[]> MaximiseExpectedImprovement(bool local)
     {
-        S1.Start();
         FitModel(out double bestZ);
-        S1.Stop();
-        S2.Start();
         int bestIndex = _losses.IndexOf(_losses.Min());
         var centres = LocalCentres();
 
@@ -175,29 +172,32 @@ public sealed class BayesianTuner : ITuner
 
         var scores = Score(candidates, bestZ);
         int winner = Array.IndexOf(scores, scores.Max());
-        S2.Stop(); S3.Start();
         var current = candidates[winner];
         double currentScore = scores[winner];
 
         // Refine the winner with shrinking random moves (a cheap local search on the acquisition).
         double step = local ? _trustRegion.Radius * 0.3 : 0.05;
-        var batch = new double[1][];
-        for (int s = 0; s < RefineSteps; s++)
+        var batch = new double[RefineBatch][];
+        for (int round = 0; round < RefineRounds; round++)
         {
-            batch[0] = Perturb(current, step);
-            double score = Score(batch, bestZ)[0];
-            if (score > currentScore)
+            for (int b = 0; b < RefineBatch; b++)
             {
-                current = batch[0];
-                currentScore = score;
+                batch[b] = Perturb(current, step * Math.Pow(0.3, b % 3));
+            }
+
+            var batchScores = Score(batch, bestZ);
+            int top = Array.IndexOf(batchScores, batchScores.Max());
+            if (batchScores[top] > currentScore)
+            {
+                current = batch[top];
+                currentScore = batchScores[top];
             }
             else
             {
-                step = Math.Max(step * 0.7, 1e-5);
+                step *= 0.3;
             }
         }
 
-        S3.Stop();
         // The refined winner first, then every candidate by score, so a repeat can be skipped cheaply.
         return new[] { current }.Concat(Enumerable.Range(0, candidates.Length)
             .OrderByDescending(c => scores[c]).Select(c => candidates[c]));

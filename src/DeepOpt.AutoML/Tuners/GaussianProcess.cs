@@ -1,6 +1,7 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace DeepOpt.AutoML.Tuners;
 
@@ -108,15 +109,23 @@ internal sealed class GaussianProcess
     {
         int m = points.Length;
         int n = _n;
+        int dims = _columnGroup.Length;
         var k = new double[n * m];
-        var scaledPoint = new double[_columnGroup.Length];
+        var columns = new double[dims * m];
+        var scaledPoint = new double[dims];
         for (int c = 0; c < m; c++)
         {
             Scale(points[c], scaledPoint);
-            for (int i = 0; i < n; i++)
+            for (int j = 0; j < dims; j++)
             {
-                k[(i * m) + c] = Matern52(_scaled[i], scaledPoint);
+                columns[(j * m) + c] = scaledPoint[j];
             }
+        }
+
+        var scratch = new double[m];
+        for (int i = 0; i < n; i++)
+        {
+            Matern52Row(columns, m, _scaled[i], k.AsSpan(i * m, m), scratch);
         }
 
         for (int c = 0; c < m; c++)
@@ -185,15 +194,23 @@ internal sealed class GaussianProcess
             Scale(_x[i], _scaled[i]);
         }
 
+        int dims = _columnGroup.Length;
+        var columns = new double[dims * n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < dims; j++)
+            {
+                columns[(j * n) + i] = _scaled[i][j];
+            }
+        }
+
         var l = new double[n * n];
+        var scratch = new double[n];
         double noise = Math.Exp(LogNoise);
         for (int i = 0; i < n; i++)
         {
-            for (int j = 0; j < i; j++)
-            {
-                l[(i * n) + j] = Matern52(_scaled[i], _scaled[j]);
-            }
-
+            // Only the lower triangle is read; the full row costs little more and keeps the loop vectorised.
+            Matern52Row(columns, n, _scaled[i], l.AsSpan(i * n, n), scratch);
             l[(i * n) + i] = 1 + noise;
         }
 
@@ -282,17 +299,45 @@ internal sealed class GaussianProcess
         }
     }
 
-    private static double Matern52(double[] a, double[] b)
+    /// <summary>Matérn-5/2 between one scaled point and <paramref name="count"/> scaled points stored column by column
+    /// (<paramref name="columns"/>[j * count + c] is coordinate j of point c), vectorised across the points.</summary>
+    private static void Matern52Row(double[] columns, int count, double[] point, Span<double> output, double[] scratch)
     {
-        double r2 = 0;
-        for (int c = 0; c < a.Length; c++)
+        output.Clear();
+        for (int j = 0; j < point.Length; j++)
         {
-            double d = a[c] - b[c];
-            r2 += d * d;
+            var column = columns.AsSpan(j * count, count);
+            double x = point[j];
+            int c = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var vx = new Vector<double>(x);
+                for (; c <= count - Vector<double>.Count; c += Vector<double>.Count)
+                {
+                    var d = new Vector<double>(column.Slice(c)) - vx;
+                    (new Vector<double>(output.Slice(c)) + (d * d)).CopyTo(output.Slice(c));
+                }
+            }
+
+            for (; c < count; c++)
+            {
+                double d = column[c] - x;
+                output[c] += d * d;
+            }
         }
 
-        double r = Math.Sqrt(5 * r2);
-        return (1 + r + (r * r / 3)) * Math.Exp(-r);
+        // r = sqrt(5 r^2); k = (1 + r + r^2 / 3) exp(-r).
+        var r = output;
+        TensorPrimitives.Multiply(r, 5.0, r);
+        TensorPrimitives.Sqrt(r, r);
+        var e = scratch.AsSpan(0, count);
+        TensorPrimitives.Negate(r, e);
+        TensorPrimitives.Exp(e, e);
+        for (int c = 0; c < count; c++)
+        {
+            double rc = r[c];
+            r[c] = (1 + rc + (rc * rc / 3)) * e[c];
+        }
     }
 
     private static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)

@@ -35,6 +35,8 @@ internal static class TrainingEngine
         IChannel? log,
         CancellationToken cancellation)
     {
+        var run = new TrainingRun(options, task, seed, device, log, cancellation, options.CreateAugmenter(seed),
+            options.Teacher == null ? null : new Distillation(options.Teacher, options.DistillationTemperature, options.DistillationAlpha));
         if (options.ThreadCount.HasValue)
         {
             torch.set_num_threads(options.ThreadCount.Value);
@@ -46,7 +48,7 @@ internal static class TrainingEngine
         network.to(device);
         try
         {
-            var history = Train(network, train, validation, options, task, seed, device, log, cancellation);
+            var history = Train(network, train, validation, run);
             return (network, history);
         }
         catch
@@ -56,17 +58,20 @@ internal static class TrainingEngine
         }
     }
 
-    private static List<EpochReport> Train(
-        nn.Module<Tensor, Tensor> network,
-        LabeledData trainRows,
-        LabeledData? validationRows,
-        DeepTrainerOptions options,
-        PredictionKind task,
-        int seed,
-        Device device,
-        IChannel? log,
-        CancellationToken cancellation)
+    /// <summary>What one fit needs besides the network and the data.</summary>
+    private sealed record TrainingRun(
+        DeepTrainerOptions Options,
+        PredictionKind Task,
+        int Seed,
+        Device Device,
+        IChannel? Log,
+        CancellationToken Cancellation,
+        IBatchAugmenter? Augmenter,
+        Distillation? Distillation);
+
+    private static List<EpochReport> Train(nn.Module<Tensor, Tensor> network, LabeledData trainRows, LabeledData? validationRows, TrainingRun run)
     {
+        var (options, task, seed, device, log, cancellation, augmenter, distillation) = run;
         using var train = new TensorData(trainRows, task, device);
         using var validation = validationRows == null ? null : new TensorData(validationRows, task, device);
         using var loss = new TaskLoss(options, task, trainRows.ClassCount, trainRows.Targets, device);
@@ -100,8 +105,19 @@ internal static class TrainingEngine
                     cancellation.ThrowIfCancellationRequested();
                     using var scope = torch.NewDisposeScope();
                     var rows = torch.tensor(order.AsSpan(start, size).ToArray().Select(i => (long)i).ToArray(), device: device);
-                    var output = network.forward(train.Inputs.index_select(0, rows));
+                    var input = train.Inputs.index_select(0, rows);
+                    if (augmenter != null)
+                    {
+                        input = augmenter.Augment(input);
+                    }
+
+                    var output = network.forward(input);
                     var batchLoss = loss.Compute(output, train.TargetTensor.index_select(0, rows));
+                    if (distillation != null)
+                    {
+                        batchLoss = distillation.Mix(output, input, batchLoss);
+                    }
+
                     var objective = options.L1Penalty > 0 ? batchLoss + (options.L1Penalty * L1Norm(penalized)) : batchLoss;
                     optimizer.zero_grad();
                     objective.backward();

@@ -50,6 +50,12 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
         return new SchemaShape(inputSchema.Where(c => !names.Contains(c.Name)).Concat(added));
     }
 
+    /// <summary>Checks that the network fits feature vectors of this size, before training; throws naming the column and the shape expected.</summary>
+    /// <param name="featureSize">The size of the feature vectors.</param>
+    private protected virtual void CheckFeatureSize(int featureSize)
+    {
+    }
+
     /// <summary>Trains the network on <paramref name="input"/>. All checks run before any tensor is made.</summary>
     /// <param name="input">The training data.</param>
     /// <returns>The trained model.</returns>
@@ -84,7 +90,13 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
             throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.BatchSize), Options.BatchSize, $"The training data has {train.Count} rows{(validation != null && Options.ValidationSet == null ? " after the validation split" : "")}, fewer than `BatchSize` ({Options.BatchSize}). Lower `BatchSize` or give more rows.");
         }
 
+        CheckFeatureSize(all.FeatureSize);
         TaskLoss.ClassWeights(Options, Task, all.ClassCount, train.Targets);
+        if (Options.Teacher != null)
+        {
+            Distillation.Check(Options.Teacher, Task, all.ClassCount, all.FeatureSize);
+        }
+
         var device = Devices.Resolve(Options.Device);
         var labelColumn = input.Schema[Options.LabelColumnName];
         var keyValues = Task == PredictionKind.MulticlassClassification ? LabelKeyValues.From(labelColumn) : null;

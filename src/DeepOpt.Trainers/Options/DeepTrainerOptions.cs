@@ -11,6 +11,7 @@ namespace DeepOpt.Trainers;
 /// initialisation, batches and epochs. They are plain data, so a tuner can set them and a user can serialise them.
 /// </summary>
 [JsonDerivedType(typeof(MlpOptions), "mlp")]
+[JsonDerivedType(typeof(CnnOptions), "cnn")]
 public abstract class DeepTrainerOptions
 {
     /// <summary>The default value of each shared option, written once.</summary>
@@ -96,6 +97,10 @@ public abstract class DeepTrainerOptions
         public const int Epochs = 10;
         /// <summary>Default of <see cref="ValidationFraction"/>.</summary>
         public const double ValidationFraction = 0;
+        /// <summary>Default of <see cref="DistillationTemperature"/>.</summary>
+        public const double DistillationTemperature = 4;
+        /// <summary>Default of <see cref="DistillationAlpha"/>.</summary>
+        public const double DistillationAlpha = 0.5;
     }
 
     /// <summary>The label column.</summary>
@@ -295,6 +300,19 @@ public abstract class DeepTrainerOptions
     /// <value>null uses CUDA when it is available and the CPU otherwise. Default null.</value>
     public string? Device { get; set; }
 
+    /// <summary>A fitted DeepOpt classifier whose softened outputs the new model learns from (knowledge distillation).</summary>
+    /// <value>null trains on the labels alone. The teacher must read the same feature column with the same size and have the same classes. Default null.</value>
+    [JsonIgnore]
+    public DeepPredictionTransformer? Teacher { get; set; }
+
+    /// <summary>The temperature T that softens teacher and student outputs for distillation.</summary>
+    /// <value>Greater than 0; the distillation term is scaled by T² (Hinton et al.). Default 4.</value>
+    public double DistillationTemperature { get; set; } = Defaults.DistillationTemperature;
+
+    /// <summary>The weight alpha of the distillation term: loss = (1 − alpha) · label loss + alpha · T² · KL(teacher ‖ student).</summary>
+    /// <value>In [0, 1]. Default 0.5.</value>
+    public double DistillationAlpha { get; set; } = Defaults.DistillationAlpha;
+
     /// <summary>Receives a report after every epoch.</summary>
     /// <value>null for none. Default null.</value>
     [JsonIgnore]
@@ -307,6 +325,9 @@ public abstract class DeepTrainerOptions
 
     /// <summary>The engine's network hook: builds the untrained network for this input width and output width.</summary>
     internal abstract nn.Module<Tensor, Tensor> BuildNetwork(int inputSize, int outputSize);
+
+    /// <summary>The engine's augmentation hook: null, or what changes each training batch at random.</summary>
+    internal virtual IBatchAugmenter? CreateAugmenter(int seed) => null;
 
     /// <summary>Checks every option and throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one and its fix.</summary>
     public virtual void Validate()
@@ -405,6 +426,8 @@ public abstract class DeepTrainerOptions
         OptionChecks.NotNegative(LeakyReluSlope, nameof(LeakyReluSlope));
         OptionChecks.AtLeast(BatchSize, 1, nameof(BatchSize));
         OptionChecks.InRange(ValidationFraction, 0, 1, nameof(ValidationFraction));
+        OptionChecks.Positive(DistillationTemperature, nameof(DistillationTemperature));
+        OptionChecks.InClosedRange(DistillationAlpha, 0, 1, nameof(DistillationAlpha));
         if (ThreadCount.HasValue)
         {
             OptionChecks.AtLeast(ThreadCount.Value, 1, nameof(ThreadCount));

@@ -133,3 +133,26 @@ public enum WeightInitKind
     /// <summary>A (semi-)orthogonal matrix.</summary>
     Orthogonal,
 }
+
+/// <summary>How the pixels of one image are ordered in a feature vector.</summary>
+public enum ImageLayout
+{
+    /// <summary>Channel after channel, each row by row (C, H, W): what ML.NET's ExtractPixels produces by default.</summary>
+    ChannelsFirst,
+
+    /// <summary>Pixel after pixel, each with its channels (H, W, C): ExtractPixels with interleavePixelColors.</summary>
+    ChannelsLast,
+}
+
+/// <summary>The pooling after each convolution block.</summary>
+public enum PoolingKind
+{
+    /// <summary>Max pooling.</summary>
+    Max,
+
+    /// <summary>Average pooling.</summary>
+    Average,
+
+    /// <summary>No pooling.</summary>
+    None,
+}

@@ -24,6 +24,7 @@ public sealed class DeepPredictionTransformer : ITransformer, IDisposable
     internal DeepPredictionTransformer(ModelDescription description, nn.Module<Tensor, Tensor> network, Device device)
     {
         Description = description;
+        Device = device;
         _network = network;
         _outputs = new OutputColumns(description.Task, description.ClassCount, description.KeyValues);
         _predictor = new Predictor(network, device, description.FeatureSize, description.Task);
@@ -47,6 +48,8 @@ public sealed class DeepPredictionTransformer : ITransformer, IDisposable
     internal ModelDescription Description { get; }
 
     internal nn.Module<Tensor, Tensor> Network => _network;
+
+    internal Device Device { get; }
 
     /// <summary>The input schema with the prediction columns appended.</summary>
     /// <param name="inputSchema">The schema of the data to score.</param>

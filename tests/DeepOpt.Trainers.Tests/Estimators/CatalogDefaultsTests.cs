@@ -13,10 +13,23 @@ public sealed class CatalogDefaultsTests
     [TestMethod]
     public void CatalogParameters_DefaultValues_EqualOptionsDefaults()
     {
-        var defaults = typeof(DeepTrainerOptions.Defaults).GetFields(BindingFlags.Public | BindingFlags.Static).ToDictionary(f => f.Name, f => f.GetValue(null));
         var methods = typeof(DeepOptCatalog).GetMethods(BindingFlags.Public | BindingFlags.Static);
         int checkedParameters = 0;
-        foreach (var parameter in methods.SelectMany(m => m.GetParameters()).Where(p => p.HasDefaultValue && p.DefaultValue != null))
+        foreach (var method in methods)
+        {
+            var optionsDefaults = method.ReturnType == typeof(CnnTrainer) ? typeof(CnnOptions.Defaults) : typeof(MlpOptions.Defaults);
+            var defaults = new[] { typeof(DeepTrainerOptions.Defaults), optionsDefaults }
+                .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static)).ToDictionary(f => f.Name, f => f.GetValue(null));
+            checkedParameters += CheckParameters(method, defaults);
+        }
+
+        Assert.IsGreaterThanOrEqualTo(25, checkedParameters);
+    }
+
+    private static int CheckParameters(MethodInfo method, Dictionary<string, object?> defaults)
+    {
+        int checkedParameters = 0;
+        foreach (var parameter in method.GetParameters().Where(p => p.HasDefaultValue && p.DefaultValue != null))
         {
             string name = char.ToUpperInvariant(parameter.Name![0]) + parameter.Name[1..];
             Assert.IsTrue(defaults.TryGetValue(name, out var expected), $"no Defaults.{name} for catalog parameter {parameter.Name}");
@@ -24,7 +37,7 @@ public sealed class CatalogDefaultsTests
             checkedParameters++;
         }
 
-        Assert.IsGreaterThanOrEqualTo(15, checkedParameters);
+        return checkedParameters;
     }
 
     [TestMethod]
@@ -36,6 +49,12 @@ public sealed class CatalogDefaultsTests
             Assert.AreEqual(field.GetValue(null), typeof(MlpOptions).GetProperty(field.Name)!.GetValue(options), field.Name);
         }
 
+        foreach (var field in typeof(CnnOptions.Defaults).GetFields(BindingFlags.Public | BindingFlags.Static))
+        {
+            Assert.AreEqual(field.GetValue(null), typeof(CnnOptions).GetProperty(field.Name)!.GetValue(new CnnOptions()), field.Name);
+        }
+
+        CollectionAssert.AreEqual(CnnOptions.Defaults.ConvFilters, new CnnOptions().ConvFilters);
         CollectionAssert.AreEqual(MlpOptions.Defaults.HiddenLayerSizes, options.HiddenLayerSizes);
         Assert.AreEqual(MlpOptions.Defaults.Dropout, options.Dropout);
         Assert.AreEqual(MlpOptions.Defaults.BatchNorm, options.BatchNorm);

@@ -76,3 +76,51 @@ public static class Synthetic
     private static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }
+
+/// <summary>A flat grey image with a float label.</summary>
+public sealed class ImageRow
+{
+    [VectorType(Bars.Size * Bars.Size)]
+    public float[] Pixels { get; set; } = new float[Bars.Size * Bars.Size];
+
+    public float Label { get; set; }
+}
+
+/// <summary>
+/// Images of one bar, horizontal (label 0) or vertical (label 1), at a random place, on noise. Both classes have the same
+/// mean image, so no linear model separates them; a CNN does.
+/// </summary>
+public static class Bars
+{
+    public const int Size = 12;
+
+    public static List<ImageRow> Make(int rows, int seed)
+    {
+        var random = new Random(seed);
+        var list = new List<ImageRow>();
+        for (int i = 0; i < rows; i++)
+        {
+            var pixels = new float[Size * Size];
+            for (int p = 0; p < pixels.Length; p++)
+            {
+                pixels[p] = (float)(random.NextDouble() * 60);
+            }
+
+            int label = i % 2;
+            int line = random.Next(Size);
+            int start = random.Next(Size - 6 + 1);
+            for (int k = start; k < start + 6; k++)
+            {
+                int index = label == 0 ? (line * Size) + k : (k * Size) + line;
+                pixels[index] = 255;
+            }
+
+            list.Add(new ImageRow { Pixels = pixels, Label = label });
+        }
+
+        return list;
+    }
+
+    public static IDataView Keyed(MLContext ml, int rows, int seed) =>
+        ml.Transforms.Conversion.MapValueToKey("Label").Fit(ml.Data.LoadFromEnumerable(Make(10, 0))).Transform(ml.Data.LoadFromEnumerable(Make(rows, seed)));
+}

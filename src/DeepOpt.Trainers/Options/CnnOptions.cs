@@ -1,0 +1,179 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using static TorchSharp.torch;
+
+namespace DeepOpt.Trainers;
+
+/// <summary>
+/// Options of the convolutional image classifiers: the image shape, the convolution blocks, the dense head, on-the-fly
+/// augmentation, plus every engine option. The defaults give the classic small CNN: conv 3×3 32, ReLU, max-pool 2,
+/// conv 3×3 64, ReLU, max-pool 2, flatten, dense 128 ReLU, dense to the classes.
+/// </summary>
+public sealed class CnnOptions : DeepTrainerOptions
+{
+    /// <summary>The default value of each CNN option, written once.</summary>
+    public static new class Defaults
+    {
+        /// <summary>Default of <see cref="ImageHeight"/>: taken from the image column.</summary>
+        public const int ImageHeight = 0;
+        /// <summary>Default of <see cref="ImageWidth"/>: taken from the image column.</summary>
+        public const int ImageWidth = 0;
+        /// <summary>Default of <see cref="Channels"/>.</summary>
+        public const int Channels = 1;
+        /// <summary>Default of <see cref="Layout"/>.</summary>
+        public const ImageLayout Layout = ImageLayout.ChannelsFirst;
+        /// <summary>Default of <see cref="PixelScale"/>: bytes 0–255 to [0, 1].</summary>
+        public const double PixelScale = 1.0 / 255;
+        /// <summary>Default of <see cref="ConvFilters"/>.</summary>
+        public static int[] ConvFilters => [32, 64];
+        /// <summary>Default of <see cref="KernelSize"/>.</summary>
+        public const int KernelSize = 3;
+        /// <summary>Default of <see cref="Stride"/>.</summary>
+        public const int Stride = 1;
+        /// <summary>Default of <see cref="Padding"/>.</summary>
+        public const int Padding = 1;
+        /// <summary>Default of <see cref="ConvsPerBlock"/>.</summary>
+        public const int ConvsPerBlock = 1;
+        /// <summary>Default of <see cref="Pooling"/>.</summary>
+        public const PoolingKind Pooling = PoolingKind.Max;
+        /// <summary>Default of <see cref="PoolSize"/>.</summary>
+        public const int PoolSize = 2;
+        /// <summary>Default of <see cref="BatchNorm"/>.</summary>
+        public const bool BatchNorm = false;
+        /// <summary>Default of <see cref="BlockDropout"/>.</summary>
+        public const double BlockDropout = 0;
+        /// <summary>Default of <see cref="Residual"/>.</summary>
+        public const bool Residual = false;
+        /// <summary>Default of <see cref="GlobalAveragePooling"/>.</summary>
+        public const bool GlobalAveragePooling = false;
+        /// <summary>Default of <see cref="DenseUnits"/>.</summary>
+        public const int DenseUnits = 128;
+        /// <summary>Default of <see cref="Dropout"/>.</summary>
+        public const double Dropout = 0;
+        /// <summary>Default of <see cref="RandomHorizontalFlip"/>.</summary>
+        public const bool RandomHorizontalFlip = false;
+        /// <summary>Default of <see cref="RandomCropPadding"/>.</summary>
+        public const int RandomCropPadding = 0;
+        /// <summary>Default of <see cref="RandomErasingProbability"/>.</summary>
+        public const double RandomErasingProbability = 0;
+    }
+
+    /// <summary>The image height in pixels.</summary>
+    /// <value>1 or more; 0 takes it from an image column (required for a vector column). Default 0.</value>
+    public int ImageHeight { get; set; } = Defaults.ImageHeight;
+
+    /// <summary>The image width in pixels.</summary>
+    /// <value>1 or more; 0 takes it from an image column (required for a vector column). Default 0.</value>
+    public int ImageWidth { get; set; } = Defaults.ImageWidth;
+
+    /// <summary>Colour channels: 1 (grey) or 3 (red, green, blue).</summary>
+    /// <value>1 or 3 for an image column; 1 or more for a vector column. Default 1.</value>
+    public int Channels { get; set; } = Defaults.Channels;
+
+    /// <summary>How a vector column orders the pixels.</summary>
+    /// <value>Default <see cref="ImageLayout.ChannelsFirst"/>, as ExtractPixels produces.</value>
+    public ImageLayout Layout { get; set; } = Defaults.Layout;
+
+    /// <summary>Each pixel value is multiplied by this before the first convolution.</summary>
+    /// <value>Greater than 0; 1 keeps values as they are. Default 1/255.</value>
+    public double PixelScale { get; set; } = Defaults.PixelScale;
+
+    /// <summary>The filters of each convolution block, from input to output.</summary>
+    /// <value>At least one block, each 1 or more. Default [32, 64].</value>
+    public int[] ConvFilters { get; set; } = Defaults.ConvFilters;
+
+    /// <summary>The square kernel size of every convolution.</summary>
+    /// <value>1 or more. Default 3.</value>
+    public int KernelSize { get; set; } = Defaults.KernelSize;
+
+    /// <summary>The stride of the first convolution of each block.</summary>
+    /// <value>1 or more. Default 1.</value>
+    public int Stride { get; set; } = Defaults.Stride;
+
+    /// <summary>Zero padding on each side of every convolution.</summary>
+    /// <value>0 or more; KernelSize / 2 keeps the size. Default 1.</value>
+    public int Padding { get; set; } = Defaults.Padding;
+
+    /// <summary>Convolutions in each block.</summary>
+    /// <value>1 or more. Default 1.</value>
+    public int ConvsPerBlock { get; set; } = Defaults.ConvsPerBlock;
+
+    /// <summary>The pooling after each block.</summary>
+    /// <value>Default <see cref="PoolingKind.Max"/>.</value>
+    public PoolingKind Pooling { get; set; } = Defaults.Pooling;
+
+    /// <summary>The window and stride of the pooling.</summary>
+    /// <value>1 or more. Default 2.</value>
+    public int PoolSize { get; set; } = Defaults.PoolSize;
+
+    /// <summary>Whether each convolution is followed by batch normalisation.</summary>
+    /// <value>Default false.</value>
+    public bool BatchNorm { get; set; } = Defaults.BatchNorm;
+
+    /// <summary>Dropout after each block, during training only.</summary>
+    /// <value>In [0, 1); 0 turns it off. Default 0.</value>
+    public double BlockDropout { get; set; } = Defaults.BlockDropout;
+
+    /// <summary>Whether each block adds its input to its output (a 1×1 convolution matches shapes), as in ResNet.</summary>
+    /// <value>Default false.</value>
+    public bool Residual { get; set; } = Defaults.Residual;
+
+    /// <summary>Whether the blocks end in global average pooling rather than flattening.</summary>
+    /// <value>Default false.</value>
+    public bool GlobalAveragePooling { get; set; } = Defaults.GlobalAveragePooling;
+
+    /// <summary>Units of the dense layer of the head.</summary>
+    /// <value>0 or more; 0 goes straight to the output layer. Default 128.</value>
+    public int DenseUnits { get; set; } = Defaults.DenseUnits;
+
+    /// <summary>Dropout before the output layer, during training only.</summary>
+    /// <value>In [0, 1); 0 turns it off. Default 0.</value>
+    public double Dropout { get; set; } = Defaults.Dropout;
+
+    /// <summary>Flips each training image left to right with probability 1/2.</summary>
+    /// <value>Default false.</value>
+    public bool RandomHorizontalFlip { get; set; } = Defaults.RandomHorizontalFlip;
+
+    /// <summary>Pads each training image by this many zero pixels and crops a random window of the original size (a random shift).</summary>
+    /// <value>0 or more; 0 turns it off. Default 0.</value>
+    public int RandomCropPadding { get; set; } = Defaults.RandomCropPadding;
+
+    /// <summary>The probability of erasing a random rectangle (2–33 % of the area) of each training image to 0.</summary>
+    /// <value>In [0, 1]; 0 turns it off. Default 0.</value>
+    public double RandomErasingProbability { get; set; } = Defaults.RandomErasingProbability;
+
+    internal override nn.Module<Tensor, Tensor> BuildNetwork(int inputSize, int outputSize) => new CnnNetwork(outputSize, this);
+
+    internal override IBatchAugmenter? CreateAugmenter(int seed) =>
+        RandomHorizontalFlip || RandomCropPadding > 0 || RandomErasingProbability > 0 ? new ImageAugmenter(this, seed) : null;
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        OptionChecks.AtLeast(ImageHeight, 0, nameof(ImageHeight));
+        OptionChecks.AtLeast(ImageWidth, 0, nameof(ImageWidth));
+        OptionChecks.AtLeast(Channels, 1, nameof(Channels));
+        OptionChecks.Positive(PixelScale, nameof(PixelScale));
+        if (ConvFilters == null || ConvFilters.Length == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ConvFilters), $"`{nameof(ConvFilters)}` must list at least one block, for example [32, 64].");
+        }
+
+        foreach (var filters in ConvFilters)
+        {
+            OptionChecks.AtLeast(filters, 1, nameof(ConvFilters));
+        }
+
+        OptionChecks.AtLeast(KernelSize, 1, nameof(KernelSize));
+        OptionChecks.AtLeast(Stride, 1, nameof(Stride));
+        OptionChecks.AtLeast(Padding, 0, nameof(Padding));
+        OptionChecks.AtLeast(ConvsPerBlock, 1, nameof(ConvsPerBlock));
+        OptionChecks.AtLeast(PoolSize, 1, nameof(PoolSize));
+        OptionChecks.InRange(BlockDropout, 0, 1, nameof(BlockDropout));
+        OptionChecks.AtLeast(DenseUnits, 0, nameof(DenseUnits));
+        OptionChecks.InRange(Dropout, 0, 1, nameof(Dropout));
+        OptionChecks.AtLeast(RandomCropPadding, 0, nameof(RandomCropPadding));
+        OptionChecks.InClosedRange(RandomErasingProbability, 0, 1, nameof(RandomErasingProbability));
+    }
+}
