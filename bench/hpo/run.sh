@@ -34,4 +34,4 @@ dotnet "$here/HpoBench/bin/Release/net10.0/HpoBench.dll" \
 # Objectives outside the anchor set, DeepOpt tuners only: a check that the tuners generalise.
 echo "DeepOpt tuners on the extra objectives..." >&2
 dotnet "$here/HpoBench/bin/Release/net10.0/HpoBench.dll" --suite extra \
-    --tuners deepopt-random,deepopt-cfo,deepopt-cfo-mid,deepopt-bayes | tee "$out/report-extra.md"
+    --tuners deepopt-random,deepopt-cfo,deepopt-cfo-mid,deepopt-ecicfo,deepopt-bayes | tee "$out/report-extra.md"

@@ -17,6 +17,7 @@ var tuners = new Dictionary<string, Func<SearchSpace, int, ITuner>>
     ["deepopt-grid"] = (s, seed) => new GridSearchTuner(s, steps: 10, seed: seed),
     ["deepopt-cfo"] = (s, seed) => new CostFrugalTuner(s, seed),
     ["deepopt-cfo-mid"] = (s, seed) => new CostFrugalTuner(s, s.SampleFromFeatureSpace(Enumerable.Repeat(0.5, s.FeatureSpaceDim).ToArray()), seed),
+    ["deepopt-ecicfo"] = (s, seed) => new SinglePipeline(s, seed),
     ["deepopt-bayes"] = (s, seed) => new BayesianTuner(s, seed),
 };
 var selected = tuners.Where(t => options.Tuners == null || options.Tuners.Contains(t.Key)).ToList();

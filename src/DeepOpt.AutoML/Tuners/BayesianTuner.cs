@@ -268,8 +268,10 @@ public sealed class BayesianTuner : ITuner
 
     /// <summary>log(loss - min + c), standardised, with c the gap between the median and the best loss: the better
     /// half of the trials spans a factor of 2, and losses far above the median are compressed logarithmically.</summary>
-    private static double[] Warp(IReadOnlyList<double> losses)
+    private static double[] Warp(IReadOnlyList<double> rawLosses)
     {
+        // Finite but astronomic losses would overflow the differences below.
+        var losses = rawLosses.Select(v => Math.Clamp(v, -1e150, 1e150)).ToArray();
         double min = losses.Min();
         var sorted = losses.OrderBy(v => v).ToArray();
         double median = sorted[sorted.Length / 2];

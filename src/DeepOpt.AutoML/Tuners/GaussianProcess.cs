@@ -66,7 +66,13 @@ internal sealed class GaussianProcess
                 return lml.Value;
             }
 
-            LogNoise = Math.Min(MaxLogNoise + 5, LogNoise + 2.3);
+            if (LogNoise >= MaxLogNoise)
+            {
+                // With noise 0.1 on a unit-diagonal kernel of finite inputs this cannot happen.
+                throw new InvalidOperationException("The kernel matrix is not positive definite even with maximal noise.");
+            }
+
+            LogNoise = Math.Min(MaxLogNoise, LogNoise + 2.3);
         }
     }
 

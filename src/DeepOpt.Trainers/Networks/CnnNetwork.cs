@@ -2,6 +2,7 @@
 
 using System.Runtime.InteropServices;
 using TorchSharp;
+using TorchSharp.Utils;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -15,7 +16,9 @@ namespace DeepOpt.Trainers;
 /// </summary>
 internal sealed class CnnNetwork : Module<Tensor, Tensor>
 {
+    [ComponentName(Name = "blocks")]
     private readonly Sequential _blocks;
+    [ComponentName(Name = "head")]
     private readonly Sequential _head;
     private readonly long[] _imageShape;
     private readonly bool _channelsLast;

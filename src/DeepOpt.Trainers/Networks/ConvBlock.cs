@@ -1,6 +1,7 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
 using TorchSharp;
+using TorchSharp.Utils;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -14,9 +15,13 @@ namespace DeepOpt.Trainers;
 /// </summary>
 internal sealed class ConvBlock : Module<Tensor, Tensor>
 {
+    [ComponentName(Name = "main")]
     private readonly Sequential _main;
+    [ComponentName(Name = "shortcut")]
     private readonly Module<Tensor, Tensor>? _shortcut;
+    [ComponentName(Name = "activation")]
     private readonly Module<Tensor, Tensor> _activation;
+    [ComponentName(Name = "after")]
     private readonly Sequential _after;
 
     public ConvBlock(int inChannels, int filters, CnnOptions options)

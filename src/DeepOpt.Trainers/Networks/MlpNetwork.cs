@@ -1,6 +1,7 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
 using TorchSharp;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -12,6 +13,7 @@ namespace DeepOpt.Trainers;
 /// </summary>
 internal sealed class MlpNetwork : Module<Tensor, Tensor>
 {
+    [ComponentName(Name = "layers")]
     private readonly TorchSharp.Modules.Sequential _layers;
 
     public MlpNetwork(int inputSize, int outputSize, MlpOptions options)

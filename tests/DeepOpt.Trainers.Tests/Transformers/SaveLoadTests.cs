@@ -16,13 +16,22 @@ public sealed class SaveLoadTests
     private static string TempFile(string extension) => Path.Combine(Path.GetTempPath(), $"deepopt-{Guid.NewGuid():N}{extension}");
 
     [TestMethod]
-    public void LoadDeepOpt_InAFreshProcess_PredictsIdentically()
+    [DataRow("mlp")]
+    [DataRow("cnn")]
+    public void LoadDeepOpt_InAFreshProcess_PredictsIdentically(string trainer)
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Digits.Load());
+        var network = trainer == "mlp"
+            ? ml.Transforms.NormalizeMinMax("Features", "Pixels")
+                .Append<ITransformer>(ml.MulticlassClassification.Trainers.Mlp(new MlpOptions { HiddenLayerSizes = [32], BatchNorm = true, Dropout = 0.1, Epochs = 2 }))
+            : ml.MulticlassClassification.Trainers.Cnn(new CnnOptions
+            {
+                FeatureColumnName = "Pixels", ImageHeight = 8, ImageWidth = 8, PixelScale = 1.0 / 16, ConvFilters = [8, 16], BatchNorm = true,
+                Residual = true, RandomCropPadding = 1, Epochs = 2,
+            }).Append<ITransformer>(ml.Transforms.CopyColumns("Copy", "Score"));
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
-            .Append(ml.Transforms.NormalizeMinMax("Features", "Pixels"))
-            .Append(ml.MulticlassClassification.Trainers.Mlp(new MlpOptions { HiddenLayerSizes = [32], BatchNorm = true, Dropout = 0.1, Epochs = 2 }))
+            .Append(network)
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
         var model = pipeline.Fit(data);
         string modelPath = TempFile(".zip");
@@ -59,9 +68,8 @@ public sealed class SaveLoadTests
                 }
             }
 
-            var reloaded = (IEnumerable<ITransformer>)ml.Model.LoadDeepOpt(modelPath, out _);
-            using var deep = reloaded.OfType<DeepPredictionTransformer>().Single();
-            using var original = ((IEnumerable<ITransformer>)model).OfType<DeepPredictionTransformer>().Single();
+            using var deep = Flatten(ml.Model.LoadDeepOpt(modelPath, out _)).OfType<DeepPredictionTransformer>().Single();
+            using var original = Flatten(model).OfType<DeepPredictionTransformer>().Single();
             Assert.IsTrue(MlpTrainerTests.WeightsEqual(original, deep), "weights are not bitwise equal after loading");
         }
         finally
@@ -102,6 +110,9 @@ public sealed class SaveLoadTests
         var error = Assert.Throws<InvalidDataException>(() => ml.Model.LoadDeepOpt(stream, out _));
         StringAssert.Contains(error.Message, "ml.Model.Load");
     }
+
+    private static IEnumerable<ITransformer> Flatten(ITransformer transformer) =>
+        transformer is IEnumerable<ITransformer> chain ? chain.SelectMany(Flatten) : new[] { transformer };
 
     private static void AssertRoundTrip(MLContext ml, DeepPredictionTransformer model, IDataView data, string column)
     {

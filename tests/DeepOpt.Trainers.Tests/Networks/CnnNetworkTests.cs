@@ -1,0 +1,58 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using TorchSharp;
+
+namespace DeepOpt.Trainers.Tests;
+
+[TestClass]
+public sealed class CnnNetworkTests
+{
+    [TestMethod]
+    public void Constructor_DefaultOptions_IsTheSeedArchitecture()
+    {
+        using var network = new CnnNetwork(10, new CnnOptions { ImageHeight = 28, ImageWidth = 28 });
+        var shapes = network.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
+        CollectionAssert.AreEqual(new long[] { 32, 1, 3, 3 }, shapes["blocks.block0.main.conv0.weight"]);
+        CollectionAssert.AreEqual(new long[] { 64, 32, 3, 3 }, shapes["blocks.block1.main.conv0.weight"]);
+        CollectionAssert.AreEqual(new long[] { 128, 3136 }, shapes["head.dense.weight"]);
+        CollectionAssert.AreEqual(new long[] { 10, 128 }, shapes["head.out.weight"]);
+        Assert.HasCount(8, shapes, string.Join(", ", shapes.Keys));
+    }
+
+    [TestMethod]
+    [DataRow(1, 28, 28, ImageLayout.ChannelsFirst, false, false, 1, PoolingKind.Max, 128, 10)]
+    [DataRow(3, 16, 20, ImageLayout.ChannelsLast, true, true, 2, PoolingKind.Average, 0, 2)]
+    [DataRow(1, 9, 9, ImageLayout.ChannelsFirst, true, false, 3, PoolingKind.None, 16, 1)]
+    public void Forward_AnyLayout_GivesOneOutputPerRowAndClass(int channels, int height, int width, ImageLayout layout, bool residual, bool gap, int convs, PoolingKind pooling, int dense, int outputs)
+    {
+        using var scope = torch.NewDisposeScope();
+        var options = new CnnOptions
+        {
+            Channels = channels, ImageHeight = height, ImageWidth = width, Layout = layout, Residual = residual, GlobalAveragePooling = gap,
+            ConvsPerBlock = convs, Pooling = pooling, DenseUnits = dense, BatchNorm = true, BlockDropout = 0.1, Dropout = 0.2, ConvFilters = [4, 6],
+        };
+        using var network = new CnnNetwork(outputs, options);
+        var output = network.forward(torch.rand(5, channels * height * width));
+        CollectionAssert.AreEqual(new long[] { 5, outputs }, output.shape);
+        Assert.AreEqual(2 * convs, network.named_parameters().Count(p => p.name.Contains(".conv", StringComparison.Ordinal) && p.name.EndsWith("weight", StringComparison.Ordinal)));
+        Assert.AreEqual(residual ? 2 : 0, network.named_parameters().Count(p => p.name.Contains("shortcut.weight", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
+    public void Forward_ChannelsLast_EqualsChannelsFirstOfTheSamePixels()
+    {
+        using var scope = torch.NewDisposeScope();
+        var first = new CnnOptions { Channels = 3, ImageHeight = 6, ImageWidth = 5, ConvFilters = [4], Layout = ImageLayout.ChannelsFirst };
+        var last = new CnnOptions { Channels = 3, ImageHeight = 6, ImageWidth = 5, ConvFilters = [4], Layout = ImageLayout.ChannelsLast };
+        torch.manual_seed(3);
+        using var a = new CnnNetwork(2, first);
+        torch.manual_seed(3);
+        using var b = new CnnNetwork(2, last);
+        a.eval();
+        b.eval();
+        var chw = torch.rand(2, 3, 6, 5);
+        var hwc = chw.permute(0, 2, 3, 1).reshape(2, -1);
+        Assert.IsTrue(a.forward(chw.reshape(2, -1)).allclose(b.forward(hwc), atol: 1e-6));
+    }
+}
