@@ -54,6 +54,7 @@ public sealed class BayesianTuner : ITuner
     private readonly TrustRegion _trustRegion;
     private readonly double[][] _design;
     private int _proposed;
+    private int _finished;
     private int _countAtLastFit = -1;
 
     /// <summary>Initializes a Bayesian tuner.</summary>
@@ -93,7 +94,8 @@ public sealed class BayesianTuner : ITuner
     public Parameter Propose(TrialSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        bool initial = _proposed < _initialTrials || _losses.Count < 2;
+        // Replayed results (a resumed run) count towards the initial design.
+        bool initial = _finished + _pending.Count < _initialTrials || _losses.Count < 2;
         bool local = !initial && (_proposed % LocalPeriod) == LocalPeriod - 1;
         IEnumerable<double[]> ranked = initial
             ? [_proposed < _design.Length ? _design[_proposed] : RandomPoint()]
@@ -130,6 +132,7 @@ public sealed class BayesianTuner : ITuner
             _seen.Add(_searchSpace.SampleFromFeatureSpace(pending.Point).ToJson());
         }
 
+        _finished++;
         bool improved = !result.IsFailed && (_losses.Count == 0 || result.Loss < _losses.Min());
         if (pending.Local)
         {

@@ -102,6 +102,8 @@ internal sealed class Flow2
     /// <summary>Takes the result of a point this thread proposed; NaN or infinity counts as no improvement.</summary>
     public void Report(double[] point, double loss)
     {
+        // A replayed result (resuming a run) stands in for the start: the search continues from the best one.
+        _started = true;
         if (double.IsFinite(loss) && loss < IncumbentLoss)
         {
             bool firstTry = _lastDirection != null && !_oppositeTried;

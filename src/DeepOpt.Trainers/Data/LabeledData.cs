@@ -34,30 +34,30 @@ internal sealed class LabeledData
     /// <param name="what">"training data" or "validation data", for messages.</param>
     public static LabeledData Read(IDataView data, DeepTrainerOptions options, PredictionKind kind, string what)
     {
-        var (featureSize, classCount) = SchemaChecks.CheckSchema(data.Schema, options, kind);
+        var (spec, classCount) = SchemaChecks.CheckSchema(data.Schema, options, kind);
         var featureColumn = data.Schema[options.FeatureColumnName];
         var labelColumn = data.Schema[options.LabelColumnName];
         var features = new List<float>();
         var targets = new List<float>();
+        var rowFeatures = new float[spec.Size];
         using (var cursor = data.GetRowCursor(new[] { featureColumn, labelColumn }))
         {
-            var featureGetter = cursor.GetGetter<VBuffer<float>>(featureColumn);
+            var readFeatures = spec.CreateReader(cursor);
             Func<float> label = LabelReader(cursor, labelColumn, kind);
-            var buffer = default(VBuffer<float>);
             long row = 0;
             while (cursor.MoveNext())
             {
-                featureGetter(ref buffer);
-                int start = features.Count;
-                foreach (var value in buffer.DenseValues())
+                readFeatures(rowFeatures, 0);
+                for (int slot = 0; slot < rowFeatures.Length; slot++)
                 {
+                    float value = rowFeatures[slot];
                     if (!float.IsFinite(value))
                     {
-                        throw new InvalidOperationException($"The {what} has a {(float.IsNaN(value) ? "NaN" : "infinite")} value in feature column '{options.FeatureColumnName}' at row {row}, slot {features.Count - start}. Replace it first, for example with ml.Transforms.ReplaceMissingValues, or filter the row out.");
+                        throw new InvalidOperationException($"The {what} has a {(float.IsNaN(value) ? "NaN" : "infinite")} value in feature column '{options.FeatureColumnName}' at row {row}, slot {slot}. Replace it first, for example with ml.Transforms.ReplaceMissingValues, or filter the row out.");
                     }
-
-                    features.Add(value);
                 }
+
+                features.AddRange(rowFeatures);
 
                 float target = label();
                 if (kind == PredictionKind.MulticlassClassification && target < 0)
@@ -89,7 +89,7 @@ internal sealed class LabeledData
             }
         }
 
-        return new LabeledData(features.ToArray(), featureSize, targets.ToArray()) { ClassCount = classCount };
+        return new LabeledData(features.ToArray(), spec.Size, targets.ToArray()) { ClassCount = classCount, Spec = spec };
     }
 
     public const string TrainingData = "training data";
@@ -97,6 +97,9 @@ internal sealed class LabeledData
 
     /// <summary>The class count for classification (key count, or 2), 0 for regression.</summary>
     public int ClassCount { get; private init; }
+
+    /// <summary>What the features are: a vector, or images of a shape.</summary>
+    public FeatureSpec Spec { get; private init; } = null!;
 
     /// <summary>The rows at the given positions, as a new data set.</summary>
     public LabeledData Subset(IReadOnlyList<int> rows)
@@ -109,7 +112,7 @@ internal sealed class LabeledData
             targets[i] = Targets[rows[i]];
         }
 
-        return new LabeledData(features, FeatureSize, targets) { ClassCount = ClassCount };
+        return new LabeledData(features, FeatureSize, targets) { ClassCount = ClassCount, Spec = Spec };
     }
 
     private static Func<float> LabelReader(DataViewRowCursor cursor, DataViewSchema.Column column, PredictionKind kind)

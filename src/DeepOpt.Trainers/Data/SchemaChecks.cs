@@ -2,6 +2,7 @@
 
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
 
 namespace DeepOpt.Trainers;
 
@@ -28,11 +29,12 @@ internal static class SchemaChecks
             throw Missing(FeatureRole, options.FeatureColumnName);
         }
 
-        if (features.Kind != SchemaShape.Column.VectorKind.Vector || features.ItemType != NumberDataViewType.Single)
+        bool image = options.AcceptsImages && features.Kind == SchemaShape.Column.VectorKind.Scalar && features.ItemType is ImageDataViewType;
+        if (!image && (features.Kind != SchemaShape.Column.VectorKind.Vector || features.ItemType != NumberDataViewType.Single))
         {
             string actual = features.Kind == SchemaShape.Column.VectorKind.Scalar ? $"{features.ItemType}"
                 : $"{(features.Kind == SchemaShape.Column.VectorKind.VariableVector ? "variable-size " : "")}vector of {features.ItemType}";
-            throw Mismatch(FeatureRole, options.FeatureColumnName, "known-size vector of Single", actual, FeatureFix);
+            throw Mismatch(FeatureRole, options.FeatureColumnName, ExpectedFeatures(options), actual, FeatureFix);
         }
 
         if (Find(input, options.LabelColumnName) is not { } label)
@@ -53,13 +55,22 @@ internal static class SchemaChecks
         }
     }
 
-    /// <summary>Checks a data view's schema and returns the feature vector size and, for multiclass, the class count.</summary>
-    public static (int FeatureSize, int ClassCount) CheckSchema(DataViewSchema schema, DeepTrainerOptions options, PredictionKind kind)
+    /// <summary>Checks a data view's schema and returns what the features are and, for classification, the class count.</summary>
+    public static (FeatureSpec Features, int ClassCount) CheckSchema(DataViewSchema schema, DeepTrainerOptions options, PredictionKind kind)
     {
         var features = schema.GetColumnOrNull(options.FeatureColumnName) ?? throw Missing(FeatureRole, options.FeatureColumnName);
-        if (features.Type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single || !vector.IsKnownSize)
+        FeatureSpec spec;
+        if (options.AcceptsImages && features.Type is ImageDataViewType imageType)
         {
-            throw Mismatch(FeatureRole, options.FeatureColumnName, "known-size vector of Single", $"{features.Type}", FeatureFix);
+            spec = ImageSpec(options, imageType);
+        }
+        else if (features.Type is VectorDataViewType vector && vector.ItemType == NumberDataViewType.Single && vector.IsKnownSize)
+        {
+            spec = new FeatureSpec(options.FeatureColumnName, vector.Size, null);
+        }
+        else
+        {
+            throw Mismatch(FeatureRole, options.FeatureColumnName, ExpectedFeatures(options), $"{features.Type}", FeatureFix);
         }
 
         var label = schema.GetColumnOrNull(options.LabelColumnName) ?? throw Missing(LabelRole, options.LabelColumnName);
@@ -71,8 +82,29 @@ internal static class SchemaChecks
             PredictionKind.Regression when type == NumberDataViewType.Single => 0,
             _ => throw Mismatch(LabelRole, options.LabelColumnName, ExpectedLabel(kind), $"{type}", LabelFix(kind)),
         };
-        return (vector.Size, classes);
+        return (spec, classes);
     }
+
+    private static FeatureSpec ImageSpec(DeepTrainerOptions options, ImageDataViewType type)
+    {
+        var cnn = (CnnOptions)options;
+        int height = cnn.ImageHeight > 0 ? cnn.ImageHeight : type.Height;
+        int width = cnn.ImageWidth > 0 ? cnn.ImageWidth : type.Width;
+        if (height == 0 || width == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CnnOptions.ImageHeight), $"Features column '{options.FeatureColumnName}' holds images of unknown size. Resize them with ml.Transforms.ResizeImages, or set `ImageHeight` and `ImageWidth`.");
+        }
+
+        if (cnn.Channels is not (1 or 3))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CnnOptions.Channels), cnn.Channels, $"`Channels` must be 1 (grey) or 3 (RGB) for an image column, but got {cnn.Channels}.");
+        }
+
+        return new FeatureSpec(options.FeatureColumnName, height * width * cnn.Channels, new ImageShape(height, width, cnn.Channels));
+    }
+
+    private static string ExpectedFeatures(DeepTrainerOptions options) =>
+        options.AcceptsImages ? "known-size vector of Single or an image" : "known-size vector of Single";
 
     private static SchemaShape.Column? Find(SchemaShape shape, string name)
     {

@@ -31,9 +31,9 @@ internal sealed class Distillation
             throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.Teacher), $"The `Teacher` is a {teacher.Task} model, but distillation needs a classifier of the student's task ({task}).");
         }
 
-        if (teacher.Description.ClassCount != classCount || teacher.Description.FeatureSize != featureSize)
+        if (teacher.Description.ClassCount != classCount || teacher.Description.Features.Size != featureSize)
         {
-            throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.Teacher), $"The `Teacher` has {teacher.Description.ClassCount} classes and reads {teacher.Description.FeatureSize} features, but the student's data has {classCount} classes and {featureSize} features in '{teacher.FeatureColumnName}'. Train the teacher on data prepared the same way.");
+            throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.Teacher), $"The `Teacher` has {teacher.Description.ClassCount} classes and reads {teacher.Description.Features.Size} features, but the student's data has {classCount} classes and {featureSize} features in '{teacher.FeatureColumnName}'. Train the teacher on data prepared the same way.");
         }
     }
 

@@ -26,19 +26,4 @@ public sealed class CnnTrainer : DeepTrainerBase<CnnOptions>
         : base(environment, options, task)
     {
     }
-
-    private protected override void CheckFeatureSize(int featureSize)
-    {
-        var o = Options;
-        if (o.ImageHeight == 0 || o.ImageWidth == 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(CnnOptions.ImageHeight), $"Features column '{o.FeatureColumnName}' is a vector of {featureSize} pixels: set `ImageHeight`, `ImageWidth` and `Channels` so that their product is {featureSize}.");
-        }
-
-        if ((long)o.ImageHeight * o.ImageWidth * o.Channels != featureSize)
-        {
-            throw SchemaChecks.Mismatch(SchemaChecks.FeatureRole, o.FeatureColumnName, $"vector of Single of size {o.ImageHeight}×{o.ImageWidth}×{o.Channels} = {(long)o.ImageHeight * o.ImageWidth * o.Channels} (ImageHeight × ImageWidth × Channels)",
-                $"vector of size {featureSize}", "Set `ImageHeight`, `ImageWidth` and `Channels` to the shape of the images, or resize them first with ml.Transforms.ResizeImages.");
-        }
-    }
 }

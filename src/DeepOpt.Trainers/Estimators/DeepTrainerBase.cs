@@ -1,6 +1,5 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
-using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 
@@ -50,11 +49,8 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
         return new SchemaShape(inputSchema.Where(c => !names.Contains(c.Name)).Concat(added));
     }
 
-    /// <summary>Checks that the network fits feature vectors of this size, before training; throws naming the column and the shape expected.</summary>
-    /// <param name="featureSize">The size of the feature vectors.</param>
-    private protected virtual void CheckFeatureSize(int featureSize)
-    {
-    }
+    private static string Describe(FeatureSpec spec) =>
+        spec.Image is { } image ? $"images of {image.Height}×{image.Width}×{image.Channels}" : $"vector of Single of size {spec.Size}";
 
     /// <summary>Trains the network on <paramref name="input"/>. All checks run before any tensor is made.</summary>
     /// <param name="input">The training data.</param>
@@ -68,9 +64,9 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
         if (Options.ValidationSet != null)
         {
             validation = LabeledData.Read(Options.ValidationSet, Options, Task, LabeledData.ValidationData);
-            if (validation.FeatureSize != all.FeatureSize)
+            if (validation.Spec != all.Spec)
             {
-                throw SchemaChecks.Mismatch(SchemaChecks.FeatureRole, Options.FeatureColumnName, $"vector of Single of size {all.FeatureSize} in the validation data", $"size {validation.FeatureSize}", "Prepare the validation data with the same transforms as the training data.");
+                throw SchemaChecks.Mismatch(SchemaChecks.FeatureRole, Options.FeatureColumnName, $"{Describe(all.Spec)} in the validation data, as in the training data", Describe(validation.Spec), "Prepare the validation data with the same transforms as the training data.");
             }
         }
         else if (Options.ValidationFraction > 0)
@@ -90,7 +86,7 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
             throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.BatchSize), Options.BatchSize, $"The training data has {train.Count} rows{(validation != null && Options.ValidationSet == null ? " after the validation split" : "")}, fewer than `BatchSize` ({Options.BatchSize}). Lower `BatchSize` or give more rows.");
         }
 
-        CheckFeatureSize(all.FeatureSize);
+        var options = Options.ForFeatures(all.Spec);
         TaskLoss.ClassWeights(Options, Task, all.ClassCount, train.Targets);
         if (Options.Teacher != null)
         {
@@ -103,9 +99,8 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
         int width = Task == PredictionKind.MulticlassClassification ? all.ClassCount : 1;
         using var channel = _environment.Start("DeepOpt");
         var (network, history) = TrainingEngine.Fit(
-            () => Options.BuildNetwork(all.FeatureSize, width), train, validation, Options, Task, _seed, device, channel, Options.CancellationToken);
-        var stored = (DeepTrainerOptions)JsonSerializer.Deserialize(JsonSerializer.Serialize<DeepTrainerOptions>(Options, ModelDescription.Json), typeof(DeepTrainerOptions), ModelDescription.Json)!;
-        var description = new ModelDescription(Task, all.ClassCount, Options.FeatureColumnName, all.FeatureSize, keyValues, stored, history);
+            () => options.BuildNetwork(all.FeatureSize, width), train, validation, options, Task, _seed, device, channel, options.CancellationToken);
+        var description = new ModelDescription(Task, all.ClassCount, all.Spec, keyValues, options.Clone(keepRuntimeMembers: false), history);
         return new DeepPredictionTransformer(description, network, device);
     }
 }

@@ -1,5 +1,6 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.ML;
 using static TorchSharp.torch;
@@ -325,6 +326,34 @@ public abstract class DeepTrainerOptions
 
     /// <summary>The engine's network hook: builds the untrained network for this input width and output width.</summary>
     internal abstract nn.Module<Tensor, Tensor> BuildNetwork(int inputSize, int outputSize);
+
+    /// <summary>Whether the trainer reads ML.NET image columns as well as float vectors.</summary>
+    internal virtual bool AcceptsImages => false;
+
+    /// <summary>
+    /// The options to train with on these features: checks that the network fits them, before training, and fills in
+    /// what the features decide (a CNN's image shape). Returns these options or an adjusted copy.
+    /// </summary>
+    internal virtual DeepTrainerOptions ForFeatures(FeatureSpec features) => this;
+
+    /// <summary>
+    /// A copy through JSON. With <paramref name="keepRuntimeMembers"/>, the members JSON leaves out (validation data,
+    /// progress, teacher, cancellation) are shared; without, they stay unset, as in a saved model.
+    /// </summary>
+    internal DeepTrainerOptions Clone(bool keepRuntimeMembers = true)
+    {
+        var copy = JsonSerializer.Deserialize<DeepTrainerOptions>(JsonSerializer.Serialize(this, ModelDescription.Json), ModelDescription.Json)!;
+        if (!keepRuntimeMembers)
+        {
+            return copy;
+        }
+
+        copy.ValidationSet = ValidationSet;
+        copy.Progress = Progress;
+        copy.Teacher = Teacher;
+        copy.CancellationToken = CancellationToken;
+        return copy;
+    }
 
     /// <summary>The engine's augmentation hook: null, or what changes each training batch at random.</summary>
     internal virtual IBatchAugmenter? CreateAugmenter(int seed) => null;

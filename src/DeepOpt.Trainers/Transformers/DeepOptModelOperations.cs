@@ -183,7 +183,7 @@ public static class DeepOptModelOperations
 
         weights.Position = 0;
         int width = description.Task == PredictionKind.MulticlassClassification ? description.ClassCount : 1;
-        var network = description.Options.BuildNetwork(description.FeatureSize, width);
+        var network = description.Options.BuildNetwork(description.Features.Size, width);
         network.load(weights);
         var device = Devices.Resolve(description.Options.Device);
         network.to(device);

@@ -27,7 +27,7 @@ public sealed class DeepPredictionTransformer : ITransformer, IDisposable
         Device = device;
         _network = network;
         _outputs = new OutputColumns(description.Task, description.ClassCount, description.KeyValues);
-        _predictor = new Predictor(network, device, description.FeatureSize, description.Task);
+        _predictor = new Predictor(network, device, description.Features.Size, description.Task);
     }
 
     /// <summary>The task this model was trained for.</summary>
@@ -37,7 +37,7 @@ public sealed class DeepPredictionTransformer : ITransformer, IDisposable
     public IReadOnlyList<EpochReport> History => Description.History;
 
     /// <summary>The feature column the model reads.</summary>
-    public string FeatureColumnName => Description.FeatureColumnName;
+    public string FeatureColumnName => Description.Features.ColumnName;
 
     /// <summary>The number of trainable weights in the network.</summary>
     public long ParameterCount => _network.parameters().Sum(p => p.numel());
@@ -68,7 +68,7 @@ public sealed class DeepPredictionTransformer : ITransformer, IDisposable
         ArgumentNullException.ThrowIfNull(input);
         CheckInput(input.Schema);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new PredictionDataView(input, _outputs, _predictor, Description.FeatureColumnName, Description.FeatureSize);
+        return new PredictionDataView(input, _outputs, _predictor, Description.Features);
     }
 
     /// <summary>The row mapper that PredictionEngine uses.</summary>
@@ -78,7 +78,7 @@ public sealed class DeepPredictionTransformer : ITransformer, IDisposable
     {
         CheckInput(inputSchema);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new PredictionRowMapper(inputSchema, _outputs, _predictor, Description.FeatureColumnName, Description.FeatureSize);
+        return new PredictionRowMapper(inputSchema, _outputs, _predictor, Description.Features);
     }
 
     /// <summary>Not supported: ML.NET 5.0.1's loader cannot find third-party transformers.</summary>
@@ -96,13 +96,5 @@ public sealed class DeepPredictionTransformer : ITransformer, IDisposable
         }
     }
 
-    private void CheckInput(DataViewSchema schema)
-    {
-        var column = schema.GetColumnOrNull(Description.FeatureColumnName) ?? throw SchemaChecks.Missing(SchemaChecks.FeatureRole, Description.FeatureColumnName);
-        if (column.Type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single || vector.Size != Description.FeatureSize)
-        {
-            throw SchemaChecks.Mismatch(SchemaChecks.FeatureRole, Description.FeatureColumnName, $"vector of Single of size {Description.FeatureSize}", $"{column.Type}",
-                "Score data prepared by the same transforms as the training data.");
-        }
-    }
+    private void CheckInput(DataViewSchema schema) => Description.Features.Check(schema);
 }

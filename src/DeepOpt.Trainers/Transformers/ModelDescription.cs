@@ -9,8 +9,7 @@ namespace DeepOpt.Trainers;
 internal sealed record ModelDescription(
     PredictionKind Task,
     int ClassCount,
-    string FeatureColumnName,
-    int FeatureSize,
+    FeatureSpec Features,
     LabelKeyValues? KeyValues,
     DeepTrainerOptions Options,
     IReadOnlyList<EpochReport> History)

@@ -15,33 +15,30 @@ internal sealed class PredictionCursor : PredictionRow
 
     private readonly DataViewRowCursor _input;
     private readonly DataViewRowCursor? _lookAhead;
-    private readonly ValueGetter<VBuffer<float>>? _features;
+    private readonly FeatureSpec.Reader? _readFeatures;
     private readonly Predictor _predictor;
     private readonly int _featureSize;
     private readonly int _width;
-    private readonly string _featureColumn;
     private readonly float[] _batchFeatures;
     private float[] _batchOutputs = Array.Empty<float>();
     private long _batchStart;
     private int _batchCount;
-    private VBuffer<float> _buffer;
     private readonly float[] _row;
 
     public PredictionCursor(DataViewRowCursor input, DataViewRowCursor? lookAhead, DataViewSchema schema, OutputColumns outputs,
-        IEnumerable<DataViewSchema.Column> activeColumns, Predictor predictor, string featureColumn, int featureSize)
+        IEnumerable<DataViewSchema.Column> activeColumns, Predictor predictor, FeatureSpec features)
         : base(input, schema, outputs, activeColumns)
     {
         _input = input;
         _lookAhead = lookAhead;
         _predictor = predictor;
-        _featureColumn = featureColumn;
-        _featureSize = featureSize;
+        _featureSize = features.Size;
         _width = outputs.Width;
         _row = new float[_width];
-        _batchFeatures = new float[BatchRows * featureSize];
+        _batchFeatures = new float[BatchRows * features.Size];
         if (lookAhead != null)
         {
-            _features = lookAhead.GetGetter<VBuffer<float>>(lookAhead.Schema[featureColumn]);
+            _readFeatures = features.CreateReader(lookAhead);
         }
     }
 
@@ -70,7 +67,7 @@ internal sealed class PredictionCursor : PredictionRow
                 continue;
             }
 
-            ReadFeatures(_features!, ref _buffer, _batchFeatures, _batchCount * _featureSize, _featureSize, _featureColumn);
+            _readFeatures!(_batchFeatures, _batchCount * _featureSize);
             _batchCount++;
         }
 

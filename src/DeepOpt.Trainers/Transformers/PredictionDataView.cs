@@ -10,16 +10,14 @@ internal sealed class PredictionDataView : IDataView
     private readonly IDataView _input;
     private readonly OutputColumns _outputs;
     private readonly Predictor _predictor;
-    private readonly string _featureColumn;
-    private readonly int _featureSize;
+    private readonly FeatureSpec _features;
 
-    public PredictionDataView(IDataView input, OutputColumns outputs, Predictor predictor, string featureColumn, int featureSize)
+    public PredictionDataView(IDataView input, OutputColumns outputs, Predictor predictor, FeatureSpec features)
     {
         _input = input;
         _outputs = outputs;
         _predictor = predictor;
-        _featureColumn = featureColumn;
-        _featureSize = featureSize;
+        _features = features;
         Schema = outputs.Append(input.Schema);
     }
 
@@ -37,8 +35,8 @@ internal sealed class PredictionDataView : IDataView
         bool predict = active.Any(c => c.Index >= inputCount);
         var inputColumns = active.Where(c => c.Index < inputCount).Select(c => _input.Schema[c.Index]);
         var input = _input.GetRowCursor(inputColumns);
-        var lookAhead = predict ? _input.GetRowCursor(new[] { _input.Schema[_featureColumn] }) : null;
-        return new PredictionCursor(input, lookAhead, Schema, _outputs, active, _predictor, _featureColumn, _featureSize);
+        var lookAhead = predict ? _input.GetRowCursor(new[] { _input.Schema[_features.ColumnName] }) : null;
+        return new PredictionCursor(input, lookAhead, Schema, _outputs, active, _predictor, _features);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>

@@ -68,16 +68,4 @@ internal abstract class PredictionRow : DataViewRowCursor
 
     /// <summary>The network outputs of the current row.</summary>
     protected abstract float[] CurrentOutputs();
-
-    /// <summary>Reads the features of the current row into <paramref name="target"/> at <paramref name="offset"/>.</summary>
-    protected static void ReadFeatures(ValueGetter<VBuffer<float>> getter, ref VBuffer<float> buffer, float[] target, int offset, int size, string column)
-    {
-        getter(ref buffer);
-        if (buffer.Length != size)
-        {
-            throw new InvalidOperationException($"Schema mismatch for features column '{column}': expected vector of size {size}, got {buffer.Length}.");
-        }
-
-        buffer.CopyTo(target, offset);
-    }
 }

@@ -10,17 +10,15 @@ internal sealed class PredictionRowMapper : IRowToRowMapper
 {
     private readonly OutputColumns _outputs;
     private readonly Predictor _predictor;
-    private readonly string _featureColumn;
-    private readonly int _featureSize;
+    private readonly FeatureSpec _features;
 
-    public PredictionRowMapper(DataViewSchema inputSchema, OutputColumns outputs, Predictor predictor, string featureColumn, int featureSize)
+    public PredictionRowMapper(DataViewSchema inputSchema, OutputColumns outputs, Predictor predictor, FeatureSpec features)
     {
         InputSchema = inputSchema;
         OutputSchema = outputs.Append(inputSchema);
         _outputs = outputs;
         _predictor = predictor;
-        _featureColumn = featureColumn;
-        _featureSize = featureSize;
+        _features = features;
     }
 
     public DataViewSchema InputSchema { get; }
@@ -43,14 +41,15 @@ internal sealed class PredictionRowMapper : IRowToRowMapper
             }
         }
 
-        if (predict && needed.All(c => c.Name != _featureColumn || c.Index != InputSchema[_featureColumn].Index))
+        var featureColumn = InputSchema[_features.ColumnName];
+        if (predict && needed.All(c => c.Index != featureColumn.Index))
         {
-            needed.Add(InputSchema[_featureColumn]);
+            needed.Add(featureColumn);
         }
 
         return needed;
     }
 
     public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns) =>
-        new SingleRowPrediction(input, OutputSchema, _outputs, activeColumns, _predictor, _featureColumn, _featureSize);
+        new SingleRowPrediction(input, OutputSchema, _outputs, activeColumns, _predictor, _features);
 }

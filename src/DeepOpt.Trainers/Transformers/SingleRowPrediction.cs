@@ -9,25 +9,22 @@ namespace DeepOpt.Trainers;
 internal sealed class SingleRowPrediction : PredictionRow
 {
     private readonly DataViewRow _input;
-    private readonly ValueGetter<VBuffer<float>>? _features;
+    private readonly FeatureSpec.Reader? _readFeatures;
     private readonly Predictor _predictor;
-    private readonly string _featureColumn;
     private readonly float[] _featureValues;
-    private VBuffer<float> _buffer;
     private float[] _outputs = Array.Empty<float>();
     private long _computedAt = -1;
 
     public SingleRowPrediction(DataViewRow input, DataViewSchema schema, OutputColumns outputs, IEnumerable<DataViewSchema.Column> activeColumns,
-        Predictor predictor, string featureColumn, int featureSize)
+        Predictor predictor, FeatureSpec features)
         : base(input, schema, outputs, activeColumns)
     {
         _input = input;
         _predictor = predictor;
-        _featureColumn = featureColumn;
-        _featureValues = new float[featureSize];
+        _featureValues = new float[features.Size];
         if (OutputsActive)
         {
-            _features = input.GetGetter<VBuffer<float>>(input.Schema[featureColumn]);
+            _readFeatures = features.CreateReader(input);
         }
     }
 
@@ -39,7 +36,7 @@ internal sealed class SingleRowPrediction : PredictionRow
         long position = _input.Position;
         if (position != _computedAt)
         {
-            ReadFeatures(_features!, ref _buffer, _featureValues, 0, _featureValues.Length, _featureColumn);
+            _readFeatures!(_featureValues, 0);
             _outputs = _predictor.Predict(_featureValues, 1);
             _computedAt = position;
         }

@@ -76,6 +76,47 @@ public class TunerConformanceTests
         Assert.AreEqual(20, completed, name);
     }
 
+    [TestMethod]
+    [DynamicData(nameof(Tuners))]
+    public void Update_ReplayedResults_ResumesWithValidProposals(string name, Func<AutoML.SearchSpace.SearchSpace, int, ITuner> factory)
+    {
+        // Results of an earlier run, told to a fresh tuner that never proposed them (trial ids it has not seen).
+        var space = TestObjectives.MixedSpace();
+        var earlier = TestObjectives.Run(factory(space, 8), TestObjectives.Mixed, 15).Proposals;
+        var tuner = factory(space, 9);
+        for (int t = 0; t < earlier.Count; t++)
+        {
+            double loss = TestObjectives.Mixed(earlier[t]);
+            tuner.Update(new TrialResult { TrialSettings = new TrialSettings { TrialId = t, Parameter = earlier[t] }, Loss = loss, Metric = loss });
+        }
+
+        for (int t = earlier.Count; t < earlier.Count + 10; t++)
+        {
+            var settings = new TrialSettings { TrialId = t };
+            settings.Parameter = tuner.Propose(settings);
+            Assert.AreEqual(settings.Parameter, space.SampleFromFeatureSpace(space.MappingToFeatureSpace(settings.Parameter)), name);
+            double loss = TestObjectives.Mixed(settings.Parameter);
+            tuner.Update(new TrialResult { TrialSettings = settings, Loss = loss, Metric = loss });
+        }
+    }
+
+    [TestMethod]
+    public void BayesianTuner_ReplayedResults_SkipsInitialDesign()
+    {
+        var space = TestObjectives.BraninSpace();
+        var earlier = TestObjectives.Run(new RandomSearchTuner(space, 1), TestObjectives.Branin, 20).Proposals;
+        var tuner = new BayesianTuner(space, 2);
+        for (int t = 0; t < earlier.Count; t++)
+        {
+            double loss = TestObjectives.Branin(earlier[t]);
+            tuner.Update(new TrialResult { TrialSettings = new TrialSettings { TrialId = t, Parameter = earlier[t] }, Loss = loss });
+        }
+
+        var proposals = TestObjectives.Run(tuner, TestObjectives.Branin, 5).Best;
+        double replayedBest = earlier.Min(TestObjectives.Branin);
+        Assert.IsTrue(proposals[^1] < replayedBest, $"5 model-based trials after the replay should improve on {replayedBest}, got {proposals[^1]}");
+    }
+
     /// <summary>ECI over two pipelines, seen through the first one's keys so the shared checks apply.</summary>
     private sealed class SinglePipeline(AutoML.SearchSpace.SearchSpace space, int seed) : ITuner
     {
@@ -96,7 +137,8 @@ public class TunerConformanceTests
 
         public void Update(TrialResult result)
         {
-            string name = _names[result.TrialSettings.TrialId];
+            // A replayed result this adapter never proposed belongs to pipeline "a".
+            string name = _names.GetValueOrDefault(result.TrialSettings.TrialId, "a");
             var wrapped = Parameter.CreateNestedParameter();
             wrapped[EciTuner.PipelineKey] = Parameter.FromString(name);
             wrapped[name] = result.TrialSettings.Parameter;
