@@ -13,7 +13,8 @@ internal static class ExtraObjectives
     public static IReadOnlyList<Objective> All { get; } =
     [
         new("ackley5", 0, () => Box(5, -5, 10), Ackley),
-        new("levy4", 0, () => Box(4, -10, 10), Levy),
+        new("levy4", 0, () => Box(4, -10, 10), p => Levy(p, 4)),
+        new("levy12", 0, () => Box(12, -10, 10), p => Levy(p, 12)),
         new("camel6hump", -1.0316, SixHumpSpace, SixHumpCamel),
         new("styblinski5", -195.83, () => Box(5, -5, 5), StyblinskiTang),
         new("hartmann3", -3.86278, () => Box(3, 0, 1), Hartmann3),
@@ -41,9 +42,9 @@ internal static class ExtraObjectives
         return (-20 * Math.Exp(-0.2 * Math.Sqrt(s1))) - Math.Exp(s2) + 20 + Math.E;
     }
 
-    private static double Levy(Parameter p)
+    private static double Levy(Parameter p, int d)
     {
-        var w = X(p, 4).Select(v => 1 + ((v - 1) / 4)).ToArray();
+        var w = X(p, d).Select(v => 1 + ((v - 1) / 4)).ToArray();
         double sum = Math.Pow(Math.Sin(Math.PI * w[0]), 2);
         for (int i = 0; i < w.Length - 1; i++)
         {

@@ -26,9 +26,9 @@ internal static class Report
     {
         var all = results.Concat(anchors).ToList();
         Console.WriteLine("### Best-found loss, median [Q1, Q3] over the seeds");
-        Console.WriteLine();
         if (anchors.Count > 0)
         {
+            Console.WriteLine();
             Console.WriteLine("Rows `deepopt-*` and `optuna-tpe-run` were measured by this run; the other rows are the anchor");
             Console.WriteLine("figures of shared/hpo-benchmark (ML.NET AutoML tuners, and Optuna 3.1 measured on the anchor day).");
         }
@@ -115,6 +115,26 @@ internal static class Report
         foreach (var (tuner, list) in bestOptimizers)
         {
             Console.WriteLine($"| {tuner} | {string.Join(" | ", names.Select(n => list.Count(v => v == n)))} |");
+        }
+    }
+
+    public static void PrintRefits(string tuner, Dictionary<string, (List<double> Refit, List<double> Other)> refitTimes)
+    {
+        if (refitTimes.Count == 0)
+        {
+            return;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"### `{tuner}`: trials that refit the surrogate's hyperparameters, and the others (µs, mean / max)");
+        Console.WriteLine();
+        Console.WriteLine("| objective | refit trials per run | refit trial | other trials |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var (objective, (refit, other)) in refitTimes)
+        {
+            int runs = Math.Max(1, (refit.Count + other.Count) / 100);
+            string Cell(List<double> t) => t.Count == 0 ? "-" : $"{t.Average():F0} / {t.Max():F0}";
+            Console.WriteLine($"| {objective} | {(double)refit.Count / runs:F0} | {Cell(refit)} | {Cell(other)} |");
         }
     }
 }

@@ -21,6 +21,18 @@ namespace DeepOpt.AutoML.Experiment;
 /// <see cref="Ask"/> / <see cref="Tell(int, TrialResult)"/> pair, so callers can drive trials themselves.
 /// </para>
 /// </remarks>
+/// <example>
+/// <code>
+/// var space = new SearchSpace&lt;MyOptions&gt;();                 // from [Range] / [Choice] attributes
+/// var experiment = new TuningExperiment()
+///     .SetTuner(new BayesianTuner(space, seed: 1))
+///     .SetTrialRunner(new FunctionTrialRunner(p =&gt; TrainAndScore(p.AsType&lt;MyOptions&gt;())))
+///     .SetMaxTrials(50)
+///     .SetTrainingTimeInSeconds(600);
+/// TrialResult best = await experiment.RunAsync(cancellationToken);
+/// MyOptions bestOptions = best.TrialSettings.Parameter.AsType&lt;MyOptions&gt;();
+/// </code>
+/// </example>
 public sealed class TuningExperiment
 {
     private readonly object _gate = new();

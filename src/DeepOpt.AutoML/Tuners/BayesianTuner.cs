@@ -52,6 +52,7 @@ public sealed class BayesianTuner : ITuner
     private readonly HashSet<string> _seen = [];
     private readonly Dictionary<int, (double[] Point, bool Local)> _pending = [];
     private readonly TrustRegion _trustRegion;
+    private readonly CandidateSampler _sampler;
     private readonly double[][] _design;
     private int _proposed;
     private int _finished;
@@ -65,9 +66,10 @@ public sealed class BayesianTuner : ITuner
         _searchSpace = searchSpace ?? throw new ArgumentNullException(nameof(searchSpace));
         _features = searchSpace.Features;
         _random = new Random(seed);
+        _sampler = new CandidateSampler(_features, _random, ChoiceResampleProbability);
         int d = _features.Count;
         _initialTrials = Math.Clamp(d + 3, 5, 10);
-        _design = LatinHypercube(_initialTrials);
+        _design = _sampler.LatinHypercube(_initialTrials);
         _trustRegion = new TrustRegion(d);
 
         var columnGroup = new List<int>();
@@ -90,20 +92,30 @@ public sealed class BayesianTuner : ITuner
         _model = new GaussianProcess([.. columnGroup], [.. lengthscales], [.. minimum]);
     }
 
+    /// <summary>Gets how many times the hyperparameters were refitted (benchmarks time the refit trials apart).</summary>
+    internal int RefitCount { get; private set; }
+
     /// <inheritdoc/>
     public Parameter Propose(TrialSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        if (_features.Count == 0)
+        {
+            // An empty space has one configuration: nothing to model.
+            _pending[settings.TrialId] = ([], false);
+            return _searchSpace.SampleFromFeatureSpace([]);
+        }
+
         // Replayed results (a resumed run) count towards the initial design.
         bool initial = _finished + _pending.Count < _initialTrials || _losses.Count < 2;
         bool local = !initial && (_proposed % LocalPeriod) == LocalPeriod - 1;
         IEnumerable<double[]> ranked = initial
-            ? [_proposed < _design.Length ? _design[_proposed] : RandomPoint()]
+            ? [_proposed < _design.Length ? _design[_proposed] : _sampler.RandomPoint()]
             : MaximiseExpectedImprovement(local);
         _proposed++;
 
         // The best-ranked point that was never tried (nor failed); random points if the ranking holds none.
-        var fallback = Enumerable.Range(0, 200).Select(_ => RandomPoint());
+        var fallback = Enumerable.Range(0, 200).Select(_ => _sampler.RandomPoint());
         double[]? point = null;
         Parameter? parameter = null;
         foreach (var candidate in ranked.Concat(fallback))
@@ -128,7 +140,7 @@ public sealed class BayesianTuner : ITuner
         ArgumentNullException.ThrowIfNull(result);
         if (!_pending.Remove(result.TrialSettings.TrialId, out var pending))
         {
-            pending = (Snap(_searchSpace.MappingToFeatureSpace(result.TrialSettings.Parameter)), false);
+            pending = (_sampler.Snap(_searchSpace.MappingToFeatureSpace(result.TrialSettings.Parameter)), false);
             _seen.Add(_searchSpace.SampleFromFeatureSpace(pending.Point).ToJson());
         }
 
@@ -159,17 +171,17 @@ public sealed class BayesianTuner : ITuner
             {
                 // Exploitation: only moves within the trust region around the incumbent.
                 double scale = _trustRegion.Radius * Math.Pow(0.3, _random.Next(3));
-                candidates[c] = Perturb(_points[bestIndex], scale);
+                candidates[c] = _sampler.Perturb(_points[bestIndex], scale);
             }
             else if (c < RandomCandidates)
             {
-                candidates[c] = RandomPoint();
+                candidates[c] = _sampler.RandomPoint();
             }
             else
             {
                 int centre = _random.NextDouble() < 0.5 ? bestIndex : centres[_random.Next(centres.Length)];
                 double scale = 0.2 * Math.Pow(0.2, _random.Next(5)); // 0.2 down to 3e-4 of the cube
-                candidates[c] = Perturb(_points[centre], scale);
+                candidates[c] = _sampler.Perturb(_points[centre], scale);
             }
         }
 
@@ -185,7 +197,7 @@ public sealed class BayesianTuner : ITuner
         {
             for (int b = 0; b < RefineBatch; b++)
             {
-                batch[b] = Perturb(current, step * Math.Pow(0.3, b % 3));
+                batch[b] = _sampler.Perturb(current, step * Math.Pow(0.3, b % 3));
             }
 
             var batchScores = Score(batch, bestZ);
@@ -244,6 +256,7 @@ public sealed class BayesianTuner : ITuner
         {
             _model.FitHyperparameters(_countAtLastFit < 0 ? [1.0, 0.5, 0.25] : [0.5, 0.25]);
             _countAtLastFit = n;
+            RefitCount++;
         }
         else
         {
@@ -305,89 +318,5 @@ public sealed class BayesianTuner : ITuner
         }
 
         return encoded;
-    }
-
-    private double[] Perturb(double[] centre, double scale)
-    {
-        var point = (double[])centre.Clone();
-        bool changed = false;
-        for (int i = 0; i < point.Length; i++)
-        {
-            var info = _features[i];
-            if (info.Kind == FeatureKind.Categorical)
-            {
-                if (_random.NextDouble() < ChoiceResampleProbability)
-                {
-                    point[i] = info.BinCentre(_random.Next(info.Cardinality));
-                    changed = true;
-                }
-            }
-            else
-            {
-                point[i] = Math.Clamp(point[i] + (scale * Gaussian()), 0, 1);
-                changed = true;
-            }
-        }
-
-        if (!changed)
-        {
-            int i = _random.Next(point.Length);
-            point[i] = _features[i].BinCentre(_random.Next(_features[i].Cardinality));
-        }
-
-        return Snap(point);
-    }
-
-    private double[] RandomPoint()
-    {
-        var point = new double[_features.Count];
-        for (int i = 0; i < point.Length; i++)
-        {
-            point[i] = _random.NextDouble();
-        }
-
-        return Snap(point);
-    }
-
-    private double[][] LatinHypercube(int count)
-    {
-        var design = new double[count][];
-        for (int t = 0; t < count; t++)
-        {
-            design[t] = new double[_features.Count];
-        }
-
-        for (int i = 0; i < _features.Count; i++)
-        {
-            var strata = Enumerable.Range(0, count).OrderBy(_ => _random.Next()).ToArray();
-            for (int t = 0; t < count; t++)
-            {
-                design[t][i] = (strata[t] + _random.NextDouble()) / count;
-            }
-        }
-
-        return design.Select(Snap).ToArray();
-    }
-
-    /// <summary>Puts integer and choice coordinates at the centre of their bins, where the model sees them.</summary>
-    private double[] Snap(double[] point)
-    {
-        for (int i = 0; i < point.Length; i++)
-        {
-            var info = _features[i];
-            if (info.Kind != FeatureKind.Continuous)
-            {
-                point[i] = info.BinCentre(info.BinOf(point[i]));
-            }
-        }
-
-        return point;
-    }
-
-    private double Gaussian()
-    {
-        double u1 = 1.0 - _random.NextDouble();
-        double u2 = _random.NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
     }
 }

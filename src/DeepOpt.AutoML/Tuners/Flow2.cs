@@ -80,6 +80,12 @@ internal sealed class Flow2
             return (double[])Incumbent.Clone();
         }
 
+        if (_numeric.Length == 0 && _categorical.Length == 0)
+        {
+            // An empty space has one configuration.
+            return [];
+        }
+
         if (_lastDirection != null && !_oppositeTried)
         {
             _oppositeTried = true;

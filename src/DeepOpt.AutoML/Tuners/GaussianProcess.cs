@@ -27,6 +27,9 @@ internal sealed class GaussianProcess
     private double[] _y = [];
     private double[][] _scaled = [];
     private double[] _cholesky = [];
+    private double[] _predictBuffer = [];
+    private double[] _predictColumns = [];
+    private double[] _factorColumns = [];
     private double[] _alpha = [];
     private int _n;
 
@@ -116,8 +119,8 @@ internal sealed class GaussianProcess
         int m = points.Length;
         int n = _n;
         int dims = _columnGroup.Length;
-        var k = new double[n * m];
-        var columns = new double[dims * m];
+        var k = Buffer(ref _predictBuffer, n * m);
+        var columns = Buffer(ref _predictColumns, dims * m);
         var scaledPoint = new double[dims];
         for (int c = 0; c < m; c++)
         {
@@ -150,7 +153,7 @@ internal sealed class GaussianProcess
         }
 
         // Forward substitution L V = K*, one row of candidates at a time, vectorised across candidates.
-        var span = k.AsSpan();
+        var span = k.AsSpan(0, n * m);
         for (int i = 0; i < n; i++)
         {
             var rowI = span.Slice(i * m, m);
@@ -201,7 +204,7 @@ internal sealed class GaussianProcess
         }
 
         int dims = _columnGroup.Length;
-        var columns = new double[dims * n];
+        var columns = Buffer(ref _factorColumns, dims * n);
         for (int i = 0; i < n; i++)
         {
             for (int j = 0; j < dims; j++)
@@ -210,7 +213,8 @@ internal sealed class GaussianProcess
             }
         }
 
-        var l = new double[n * n];
+        // The factor is rebuilt in place for every hyperparameter candidate: no large array per evaluation.
+        var l = Buffer(ref _cholesky, n * n);
         var scratch = new double[n];
         double noise = Math.Exp(LogNoise);
         for (int i = 0; i < n; i++)
@@ -295,6 +299,19 @@ internal sealed class GaussianProcess
         }
 
         return (-0.5 * n * Math.Log(SignalVariance)) - logDet + prior;
+    }
+
+    /// <summary>Returns <paramref name="buffer"/> cleared to <paramref name="length"/> values, reallocated only when it
+    /// must grow; the kernel matrices would otherwise land on the large-object heap at every call.</summary>
+    private static double[] Buffer(ref double[] buffer, int length)
+    {
+        if (buffer.Length < length)
+        {
+            buffer = new double[Math.Max(length, buffer.Length * 2)];
+        }
+
+        Array.Clear(buffer, 0, length);
+        return buffer;
     }
 
     private void Scale(double[] x, double[] scaled)

@@ -45,7 +45,14 @@ public sealed class GridSearchTuner : ITuner
         _count = 1;
         foreach (var axis in _axes)
         {
-            _count = checked(_count * axis.Length);
+            if (_count > long.MaxValue / axis.Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(steps),
+                    $"A grid of {steps} steps over {_axes.Length} coordinates has more than {long.MaxValue} points. "
+                    + "Lower `steps`, or use random search for a space this large.");
+            }
+
+            _count *= axis.Length;
         }
 
         var random = new Random(seed);

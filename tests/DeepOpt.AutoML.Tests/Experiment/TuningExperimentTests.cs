@@ -140,6 +140,26 @@ public class TuningExperimentTests
         await Assert.ThrowsExactlyAsync<InvalidOperationException>(() => experiment.RunAsync());
     }
 
+    [TestMethod]
+    public async Task RunAsync_TypedSearchSpace_BestConvertsBackToOptions()
+    {
+        var space = new SearchSpace<AutoML.Tests.SearchSpace.SearchSpaceOfTTests.TrainOptions>();
+        static double Loss(AutoML.Tests.SearchSpace.SearchSpaceOfTTests.TrainOptions o) =>
+            Math.Pow(Math.Log10(o.LearningRate) + 2, 2) + Math.Abs(o.Model.Layers - 3)
+            + (o.Optimizer == AutoML.Tests.SearchSpace.SearchSpaceOfTTests.Optimizer.Adam ? 0 : 1);
+        var experiment = new TuningExperiment()
+            .SetTuner(new BayesianTuner(space, seed: 1))
+            .SetTrialRunner(new FunctionTrialRunner(p => Loss(p.AsType<AutoML.Tests.SearchSpace.SearchSpaceOfTTests.TrainOptions>())))
+            .SetMaxTrials(30);
+
+        var best = await experiment.RunAsync();
+        var options = best.TrialSettings.Parameter.AsType<AutoML.Tests.SearchSpace.SearchSpaceOfTTests.TrainOptions>();
+
+        Assert.AreEqual(Loss(options), best.Loss, 1e-12);
+        Assert.AreEqual(experiment.Trials.Min(t => t.Loss), best.Loss);
+        Assert.IsTrue(best.Loss < 0.5, $"best loss {best.Loss}");
+    }
+
     private sealed class ZeroDurationRunner : ITrialRunner
     {
         public Task<TrialResult> RunAsync(TrialSettings settings, CancellationToken cancellationToken) =>

@@ -117,6 +117,14 @@ public class TunerConformanceTests
         Assert.IsTrue(proposals[^1] < replayedBest, $"5 model-based trials after the replay should improve on {replayedBest}, got {proposals[^1]}");
     }
 
+    [TestMethod]
+    [DynamicData(nameof(Tuners))]
+    public void Propose_EmptySpace_ReturnsEmptyParameter(string name, Func<AutoML.SearchSpace.SearchSpace, int, ITuner> factory)
+    {
+        var proposals = TestObjectives.Run(factory(new AutoML.SearchSpace.SearchSpace(), 0), _ => 1.0, 8).Proposals;
+        Assert.IsTrue(proposals.All(p => p.Count == 0), name);
+    }
+
     /// <summary>ECI over two pipelines, seen through the first one's keys so the shared checks apply.</summary>
     private sealed class SinglePipeline(AutoML.SearchSpace.SearchSpace space, int seed) : ITuner
     {
