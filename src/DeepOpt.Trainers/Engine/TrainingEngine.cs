@@ -80,7 +80,7 @@ internal static class TrainingEngine
         var stopping = new EarlyStopping(options);
         var penalized = network.named_parameters().Where(p => p.parameter.dim() >= 2).Select(p => p.parameter).ToList();
         var random = new Random(seed);
-        var order = Enumerable.Range(0, train.Count).ToArray();
+        var order = Enumerable.Range(0, train.Count).Select(i => (long)i).ToArray();
         var history = new List<EpochReport>();
         try
         {
@@ -104,7 +104,7 @@ internal static class TrainingEngine
 
                     cancellation.ThrowIfCancellationRequested();
                     using var scope = torch.NewDisposeScope();
-                    var rows = torch.tensor(order.AsSpan(start, size).ToArray().Select(i => (long)i).ToArray(), device: device);
+                    var rows = torch.tensor(order.AsSpan(start, size).ToArray(), device: device);
                     var input = train.Inputs.index_select(0, rows);
                     if (augmenter != null)
                     {
