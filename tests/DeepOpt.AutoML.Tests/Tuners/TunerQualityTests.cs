@@ -80,6 +80,19 @@ public class TunerQualityTests
     }
 
     [TestMethod]
+    public void GridSearchTuner_GridBeyondLongRange_ThrowsWithFix()
+    {
+        var space = new AutoML.SearchSpace.SearchSpace();
+        for (int i = 0; i < 30; i++)
+        {
+            space[$"x{i:D2}"] = new UniformDoubleOption(0, 1);
+        }
+
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new GridSearchTuner(space, steps: 10));
+        StringAssert.Contains(error.Message, "random search");
+    }
+
+    [TestMethod]
     public void BayesianTuner_DiscreteSpace_NeverReproposesFinishedOrFailedTrials()
     {
         var space = new AutoML.SearchSpace.SearchSpace
