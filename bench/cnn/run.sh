@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # The CNN benchmark of issue 4: DeepOpt's seed CNN against Debian's PyTorch on Fashion-MNIST, in one run on one machine,
 # the two sides alternating round by round. Quick mode by default; --full for the full protocol.
-# Usage: bash bench/cnn/run.sh [--full] [--epochs N] [--rounds N] [--threads N]
+# Usage: bash bench/cnn/run.sh [--full] [--epochs N] [--rounds N] [--threads N] [--malloc-tunables]
 #   quick (default): 2 epochs, 2 rounds (seeds 1, 2)       --full: 10 epochs, 3 rounds (seeds 1, 2, 3)
+#   --malloc-tunables: run both sides with glibc's malloc keeping freed memory (no page faults on every batch's
+#   large tensors); see bench/README.md. Off by default: the default run measures both as they ship.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-epochs=2 rounds=2 threads=2
+epochs=2 rounds=2 threads=2 tunables=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --full) epochs=10 rounds=3 ;;
         --epochs) epochs=$2; shift ;;
         --rounds) rounds=$2; shift ;;
         --threads) threads=$2; shift ;;
-        *) echo "Unknown option $1. Usage: bash bench/cnn/run.sh [--full] [--epochs N] [--rounds N] [--threads N]" >&2; exit 2 ;;
+        --malloc-tunables) tunables="glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296" ;;
+        *) echo "Unknown option $1. Usage: bash bench/cnn/run.sh [--full] [--epochs N] [--rounds N] [--threads N] [--malloc-tunables]" >&2; exit 2 ;;
     esac
     shift
 done
@@ -37,15 +40,18 @@ dotnet build -c Release "$here/CnnBench/CnnBench.csproj" -v quiet -nologo >&2
 dll="$here/CnnBench/bin/Release/net10.0/CnnBench.dll"
 
 results=$(mktemp /tmp/cnn-bench.XXXXXX.jsonl)
-deepopt() { dotnet "$dll" --epochs "$epochs" --threads "$threads" --seed "$1" | tee -a "$results"; }
+withtunables=()
+[ -n "$tunables" ] && withtunables=("GLIBC_TUNABLES=$tunables")
+deepopt() { env "${withtunables[@]}" dotnet "$dll" --epochs "$epochs" --threads "$threads" --seed "$1" | tee -a "$results"; }
 # These machines pin OpenBLAS to an older kernel through OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE: not for PyTorch.
-pytorch() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$py" "$here/torch_cnn.py" --epochs "$epochs" --threads "$threads" --seed "$1" | tee -a "$results"; }
+pytorch() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${withtunables[@]}" "$py" "$here/torch_cnn.py" --epochs "$epochs" --threads "$threads" --seed "$1" | tee -a "$results"; }
 for round in $(seq 1 "$rounds"); do
     echo "Round $round of $rounds (seed $round)..." >&2
     if [ $((round % 2)) -eq 1 ]; then deepopt "$round"; pytorch "$round"; else pytorch "$round"; deepopt "$round"; fi
 done
 
 echo
-echo "CNN on Fashion-MNIST, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), .NET SDK $(dotnet --version)"
+echo "CNN on Fashion-MNIST, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), .NET SDK $(dotnet --version)${tunables:+, GLIBC_TUNABLES=$tunables on both sides}"
+echo "CPU pressure at the end (other tenants of this machine): $(head -1 /proc/pressure/cpu 2>/dev/null || echo unknown)"
 "$py" "$here/summarize.py" "$results"
 echo "(raw results: $results)"

@@ -42,6 +42,10 @@ def main(path):
     print("| measure | DeepOpt | PyTorch | DeepOpt / PyTorch | target |")
     print("|---|---|---|---|---|")
     print(f"| epoch time (s) | {de:.1f} | {pe:.1f} | {de / pe:.2f} | <= 1.05 |")
+    dc = [r["fit_cpu_seconds"] / r["epochs"] for r in d if "fit_cpu_seconds" in r]
+    pc = [r["train_cpu_seconds"] / r["epochs"] for r in p if "train_cpu_seconds" in r]
+    if dc and pc:
+        print(f"| CPU time per epoch (s, user+sys) | {median(dc):.1f} | {median(pc):.1f} | {median(dc) / median(pc):.2f} | |")
     print(f"| train images/s | {rows / de:,.0f} | {rows / pe:,.0f} | {pe / de:.2f} | |")
     print(f"| data moving, share of an epoch | {share:.1%} ({outside:.2f} s per Fit) | | | <= 5 % |")
     print(f"| test accuracy | {da:.2%} | {pa:.2%} | {da - pa:+.2%} (difference) | >= 91.5 % after 10 epochs |")

@@ -6,6 +6,7 @@ import argparse
 import gzip
 import json
 import os
+import resource
 import statistics
 import sys
 import time
@@ -71,6 +72,8 @@ def main():
     loss_fn = nn.CrossEntropyLoss()
     generator = torch.Generator().manual_seed(args.seed)
     epoch_seconds = []
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = usage.ru_utime + usage.ru_stime
     for epoch in range(args.epochs):
         start = time.perf_counter()
         model.train()
@@ -88,6 +91,8 @@ def main():
         epoch_seconds.append(time.perf_counter() - start)
         print(f"torch epoch {epoch + 1}/{args.epochs} loss {total / batches:.4f} {epoch_seconds[-1]:.1f} s", file=sys.stderr)
 
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    train_cpu_seconds = usage.ru_utime + usage.ru_stime - cpu_before
     model.eval()
     inference = []
     with torch.no_grad():
@@ -109,6 +114,7 @@ def main():
     result = {
         "side": "pytorch", "seed": args.seed, "threads": args.threads, "epochs": args.epochs,
         "train_rows": len(train_x), "epoch_seconds": epoch_seconds, "train_loss": total / batches,
+        "train_cpu_seconds": train_cpu_seconds,
         "test_accuracy": correct / len(test_x),
         "inference_seconds": inference[1], "inference_images_per_second": len(test_x) / inference[1],
         "latency_ms_median": statistics.median(latencies), "latency_ms_p90": latencies[len(latencies) * 9 // 10],

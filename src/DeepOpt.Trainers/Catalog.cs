@@ -137,6 +137,68 @@ public static class DeepOptCatalog
     public static CnnTrainer Cnn(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, CnnOptions options) =>
         new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.BinaryClassification);
 
+    /// <summary>An LSTM sequence classifier for multiclass classification of text or token keys.</summary>
+    /// <param name="catalog">ml.MulticlassClassification.Trainers.</param>
+    /// <param name="labelColumnName">The key-typed label column.</param>
+    /// <param name="featureColumnName">The text column, or a vector of keys from TokenizeIntoWords and MapValueToKey.</param>
+    /// <param name="maxSequenceLength">Tokens read per row.</param>
+    /// <param name="embeddingSize">The size of each token's embedding.</param>
+    /// <param name="hiddenSize">Units of the recurrent layer.</param>
+    /// <param name="epochs">Passes over the training data.</param>
+    /// <returns>The trainer.</returns>
+    public static LstmTrainer Lstm(
+        this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = DeepTrainerOptions.Defaults.LabelColumnName,
+        string featureColumnName = DeepTrainerOptions.Defaults.FeatureColumnName,
+        int maxSequenceLength = LstmOptions.Defaults.MaxSequenceLength,
+        int embeddingSize = LstmOptions.Defaults.EmbeddingSize,
+        int hiddenSize = LstmOptions.Defaults.HiddenSize,
+        int epochs = DeepTrainerOptions.Defaults.Epochs) =>
+        Lstm(catalog, NewLstmOptions(labelColumnName, featureColumnName, maxSequenceLength, embeddingSize, hiddenSize, epochs));
+
+    /// <summary>An LSTM or GRU sequence classifier for multiclass classification, with every option.</summary>
+    /// <param name="catalog">ml.MulticlassClassification.Trainers.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The trainer.</returns>
+    public static LstmTrainer Lstm(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, LstmOptions options) =>
+        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.MulticlassClassification);
+
+    /// <summary>An LSTM sequence classifier for binary classification of text or token keys.</summary>
+    /// <param name="catalog">ml.BinaryClassification.Trainers.</param>
+    /// <param name="labelColumnName">The Boolean label column.</param>
+    /// <param name="featureColumnName">The text column, or a vector of keys from TokenizeIntoWords and MapValueToKey.</param>
+    /// <param name="maxSequenceLength">Tokens read per row.</param>
+    /// <param name="embeddingSize">The size of each token's embedding.</param>
+    /// <param name="hiddenSize">Units of the recurrent layer.</param>
+    /// <param name="epochs">Passes over the training data.</param>
+    /// <returns>The trainer.</returns>
+    public static LstmTrainer Lstm(
+        this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+        string labelColumnName = DeepTrainerOptions.Defaults.LabelColumnName,
+        string featureColumnName = DeepTrainerOptions.Defaults.FeatureColumnName,
+        int maxSequenceLength = LstmOptions.Defaults.MaxSequenceLength,
+        int embeddingSize = LstmOptions.Defaults.EmbeddingSize,
+        int hiddenSize = LstmOptions.Defaults.HiddenSize,
+        int epochs = DeepTrainerOptions.Defaults.Epochs) =>
+        Lstm(catalog, NewLstmOptions(labelColumnName, featureColumnName, maxSequenceLength, embeddingSize, hiddenSize, epochs));
+
+    /// <summary>An LSTM or GRU sequence classifier for binary classification, with every option.</summary>
+    /// <param name="catalog">ml.BinaryClassification.Trainers.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The trainer.</returns>
+    public static LstmTrainer Lstm(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, LstmOptions options) =>
+        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.BinaryClassification);
+
+    private static LstmOptions NewLstmOptions(string label, string features, int maxSequenceLength, int embeddingSize, int hiddenSize, int epochs) => new()
+    {
+        LabelColumnName = label,
+        FeatureColumnName = features,
+        MaxSequenceLength = maxSequenceLength,
+        EmbeddingSize = embeddingSize,
+        HiddenSize = hiddenSize,
+        Epochs = epochs,
+    };
+
     private static CnnOptions NewCnnOptions(string label, string features, int height, int width, int channels, int epochs) => new()
     {
         LabelColumnName = label,

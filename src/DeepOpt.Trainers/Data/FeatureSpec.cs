@@ -13,13 +13,15 @@ namespace DeepOpt.Trainers;
 internal sealed record ImageShape(int Height, int Width, int Channels);
 
 /// <summary>
-/// What the network reads from the feature column: a known-size float vector, or images converted to channel-first
-/// float pixels (0–255, before <see cref="CnnOptions.PixelScale"/>). Saved with the model, so scoring converts alike.
+/// What the network reads from the feature column: a known-size float vector, images converted to channel-first
+/// float pixels (0–255, before <see cref="CnnOptions.PixelScale"/>), or token sequences converted to ids. Saved with
+/// the model, so scoring converts alike.
 /// </summary>
 /// <param name="ColumnName">The feature column.</param>
 /// <param name="Size">Floats per row.</param>
-/// <param name="Image">The image shape for an image column, null for a vector column.</param>
-internal sealed record FeatureSpec(string ColumnName, int Size, ImageShape? Image)
+/// <param name="Image">The image shape for an image column, null otherwise.</param>
+/// <param name="Tokens">How text or keys become token ids, null otherwise.</param>
+internal sealed record FeatureSpec(string ColumnName, int Size, ImageShape? Image, TokenSpec? Tokens = null)
 {
     /// <summary>A reader that copies the current row's features into an array at an offset.</summary>
     public delegate void Reader(float[] target, int offset);
@@ -28,6 +30,16 @@ internal sealed record FeatureSpec(string ColumnName, int Size, ImageShape? Imag
     public void Check(DataViewSchema schema)
     {
         var column = schema.GetColumnOrNull(ColumnName) ?? throw SchemaChecks.Missing(SchemaChecks.FeatureRole, ColumnName);
+        if (Tokens != null)
+        {
+            if (!Tokens.Fits(column.Type))
+            {
+                throw SchemaChecks.Mismatch(SchemaChecks.FeatureRole, ColumnName, Tokens.Describe(), $"{column.Type}", "Score data prepared by the same transforms as the training data.");
+            }
+
+            return;
+        }
+
         bool fits = Image == null
             ? column.Type is VectorDataViewType vector && vector.ItemType == NumberDataViewType.Single && vector.Size == Size
             : column.Type is ImageDataViewType;
@@ -42,6 +54,11 @@ internal sealed record FeatureSpec(string ColumnName, int Size, ImageShape? Imag
     public Reader CreateReader(DataViewRow row)
     {
         var column = row.Schema[ColumnName];
+        if (Tokens != null)
+        {
+            return Tokens.CreateReader(row, column, Size);
+        }
+
         if (Image == null)
         {
             var getter = row.GetGetter<VBuffer<float>>(column);

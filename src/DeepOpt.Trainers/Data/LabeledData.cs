@@ -32,9 +32,18 @@ internal sealed class LabeledData
     /// <param name="options">The column names.</param>
     /// <param name="kind">The task, which fixes the label type.</param>
     /// <param name="what">"training data" or "validation data", for messages.</param>
-    public static LabeledData Read(IDataView data, DeepTrainerOptions options, PredictionKind kind, string what)
+    /// <param name="trainedFeatures">The training data's spec, for token columns of validation data; null for training data.</param>
+    public static LabeledData Read(IDataView data, DeepTrainerOptions options, PredictionKind kind, string what, FeatureSpec? trainedFeatures = null)
     {
         var (spec, classCount) = SchemaChecks.CheckSchema(data.Schema, options, kind);
+        if (spec.Tokens != null)
+        {
+            // Token ids come from the training data's vocabulary; validation data is read with the same one.
+            spec = trainedFeatures ?? TokenSpec.Fit(data, spec, (LstmOptions)options, what);
+            spec.Check(data.Schema);
+        }
+
+        bool anyToken = false;
         var featureColumn = data.Schema[options.FeatureColumnName];
         var labelColumn = data.Schema[options.LabelColumnName];
         var features = new List<float>();
@@ -58,6 +67,7 @@ internal sealed class LabeledData
                 }
 
                 features.AddRange(rowFeatures);
+                anyToken = anyToken || (spec.Tokens != null && Array.Exists(rowFeatures, id => id != Vocabulary.PaddingId));
 
                 float target = label();
                 if (kind == PredictionKind.MulticlassClassification && target < 0)
@@ -78,6 +88,11 @@ internal sealed class LabeledData
         if (targets.Count == 0)
         {
             throw new InvalidOperationException($"The {what} has no rows. Check the loader and any filters before the trainer.");
+        }
+
+        if (spec.Tokens != null && !anyToken && what == TrainingData)
+        {
+            throw new InvalidOperationException($"The {what} has no tokens in features column '{options.FeatureColumnName}': every row is empty. Check that the column holds the text, and filter empty rows out.");
         }
 
         if (kind != PredictionKind.Regression && what == TrainingData)

@@ -30,11 +30,14 @@ internal static class SchemaChecks
         }
 
         bool image = options.AcceptsImages && features.Kind == SchemaShape.Column.VectorKind.Scalar && features.ItemType is ImageDataViewType;
-        if (!image && (features.Kind != SchemaShape.Column.VectorKind.Vector || features.ItemType != NumberDataViewType.Single))
+        bool accepted = options.AcceptsTokens
+            ? TokenSpec.Accepts(features)
+            : image || (features.Kind == SchemaShape.Column.VectorKind.Vector && features.ItemType == NumberDataViewType.Single);
+        if (!accepted)
         {
             string actual = features.Kind == SchemaShape.Column.VectorKind.Scalar ? $"{features.ItemType}"
-                : $"{(features.Kind == SchemaShape.Column.VectorKind.VariableVector ? "variable-size " : "")}vector of {features.ItemType}";
-            throw Mismatch(FeatureRole, options.FeatureColumnName, ExpectedFeatures(options), actual, FeatureFix);
+                : $"{(features.Kind == SchemaShape.Column.VectorKind.VariableVector ? "variable-size " : "")}vector of {(features.IsKey ? "key of " : "")}{features.ItemType}";
+            throw Mismatch(FeatureRole, options.FeatureColumnName, ExpectedFeatures(options), actual, Fix(options));
         }
 
         if (Find(input, options.LabelColumnName) is not { } label)
@@ -60,7 +63,12 @@ internal static class SchemaChecks
     {
         var features = schema.GetColumnOrNull(options.FeatureColumnName) ?? throw Missing(FeatureRole, options.FeatureColumnName);
         FeatureSpec spec;
-        if (options.AcceptsImages && features.Type is ImageDataViewType imageType)
+        if (options.AcceptsTokens)
+        {
+            spec = TokenSpec.FromColumn(features, (LstmOptions)options)
+                ?? throw Mismatch(FeatureRole, options.FeatureColumnName, ExpectedFeatures(options), $"{features.Type}", TokenFix);
+        }
+        else if (options.AcceptsImages && features.Type is ImageDataViewType imageType)
         {
             spec = ImageSpec(options, imageType);
         }
@@ -104,7 +112,12 @@ internal static class SchemaChecks
     }
 
     private static string ExpectedFeatures(DeepTrainerOptions options) =>
-        options.AcceptsImages ? "known-size vector of Single or an image" : "known-size vector of Single";
+        options.AcceptsTokens ? "text, or a vector of keys of UInt32"
+        : options.AcceptsImages ? "known-size vector of Single or an image" : "known-size vector of Single";
+
+    private static string Fix(DeepTrainerOptions options) => options.AcceptsTokens ? TokenFix : FeatureFix;
+
+    private const string TokenFix = "Give a text column, or tokens as keys with ml.Transforms.Text.TokenizeIntoWords followed by ml.Transforms.Conversion.MapValueToKey.";
 
     private static SchemaShape.Column? Find(SchemaShape shape, string name)
     {

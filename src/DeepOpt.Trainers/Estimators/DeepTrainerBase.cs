@@ -50,7 +50,8 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
     }
 
     private static string Describe(FeatureSpec spec) =>
-        spec.Image is { } image ? $"images of {image.Height}×{image.Width}×{image.Channels}" : $"vector of Single of size {spec.Size}";
+        spec.Tokens is { } tokens ? $"{tokens.Describe()} read as {spec.Size} tokens"
+        : spec.Image is { } image ? $"images of {image.Height}×{image.Width}×{image.Channels}" : $"vector of Single of size {spec.Size}";
 
     /// <summary>Trains the network on <paramref name="input"/>. All checks run before any tensor is made.</summary>
     /// <param name="input">The training data.</param>
@@ -63,7 +64,7 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
         LabeledData? validation = null;
         if (Options.ValidationSet != null)
         {
-            validation = LabeledData.Read(Options.ValidationSet, Options, Task, LabeledData.ValidationData);
+            validation = LabeledData.Read(Options.ValidationSet, Options, Task, LabeledData.ValidationData, all.Spec);
             if (validation.Spec != all.Spec)
             {
                 throw SchemaChecks.Mismatch(SchemaChecks.FeatureRole, Options.FeatureColumnName, $"{Describe(all.Spec)} in the validation data, as in the training data", Describe(validation.Spec), "Prepare the validation data with the same transforms as the training data.");

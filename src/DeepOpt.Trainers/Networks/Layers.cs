@@ -43,18 +43,25 @@ internal static class Layers
                 continue;
             }
 
-            var nonlinearity = activation == ActivationKind.LeakyRelu ? init.NonlinearityType.LeakyReLU : init.NonlinearityType.ReLU;
-            switch (kind)
-            {
-                case WeightInitKind.XavierUniform: init.xavier_uniform_(parameter); break;
-                case WeightInitKind.XavierNormal: init.xavier_normal_(parameter); break;
-                case WeightInitKind.KaimingUniform: init.kaiming_uniform_(parameter, nonlinearity: nonlinearity); break;
-                case WeightInitKind.KaimingNormal: init.kaiming_normal_(parameter, nonlinearity: nonlinearity); break;
-                case WeightInitKind.Uniform: init.uniform_(parameter, -0.05, 0.05); break;
-                case WeightInitKind.Normal: init.normal_(parameter, 0, 0.05); break;
-                case WeightInitKind.Orthogonal: init.orthogonal_(parameter); break;
-                default: throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.WeightInit), kind, $"`WeightInit` {kind} is not known.");
-            }
+            InitializeWeight(parameter, kind, activation);
+        }
+    }
+
+    /// <summary>Initialises one weight matrix in place (under <c>no_grad</c>); <see cref="WeightInitKind.Default"/> leaves it.</summary>
+    public static void InitializeWeight(Tensor weight, WeightInitKind kind, ActivationKind activation)
+    {
+        var nonlinearity = activation == ActivationKind.LeakyRelu ? init.NonlinearityType.LeakyReLU : init.NonlinearityType.ReLU;
+        switch (kind)
+        {
+            case WeightInitKind.Default: break;
+            case WeightInitKind.XavierUniform: init.xavier_uniform_(weight); break;
+            case WeightInitKind.XavierNormal: init.xavier_normal_(weight); break;
+            case WeightInitKind.KaimingUniform: init.kaiming_uniform_(weight, nonlinearity: nonlinearity); break;
+            case WeightInitKind.KaimingNormal: init.kaiming_normal_(weight, nonlinearity: nonlinearity); break;
+            case WeightInitKind.Uniform: init.uniform_(weight, -0.05, 0.05); break;
+            case WeightInitKind.Normal: init.normal_(weight, 0, 0.05); break;
+            case WeightInitKind.Orthogonal: init.orthogonal_(weight); break;
+            default: throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.WeightInit), kind, $"`WeightInit` {kind} is not known.");
         }
     }
 

@@ -13,6 +13,7 @@ namespace DeepOpt.Trainers;
 /// </summary>
 [JsonDerivedType(typeof(MlpOptions), "mlp")]
 [JsonDerivedType(typeof(CnnOptions), "cnn")]
+[JsonDerivedType(typeof(LstmOptions), "lstm")]
 public abstract class DeepTrainerOptions
 {
     /// <summary>The default value of each shared option, written once.</summary>
@@ -329,6 +330,9 @@ public abstract class DeepTrainerOptions
 
     /// <summary>Whether the trainer reads ML.NET image columns as well as float vectors.</summary>
     internal virtual bool AcceptsImages => false;
+
+    /// <summary>Whether the trainer reads token sequences (text, or a vector of keys) instead of float vectors.</summary>
+    internal virtual bool AcceptsTokens => false;
 
     /// <summary>
     /// The options to train with on these features: checks that the network fits them, before training, and fills in

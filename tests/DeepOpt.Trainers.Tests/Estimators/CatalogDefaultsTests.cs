@@ -17,7 +17,8 @@ public sealed class CatalogDefaultsTests
         int checkedParameters = 0;
         foreach (var method in methods)
         {
-            var optionsDefaults = method.ReturnType == typeof(CnnTrainer) ? typeof(CnnOptions.Defaults) : typeof(MlpOptions.Defaults);
+            var optionsDefaults = method.ReturnType == typeof(CnnTrainer) ? typeof(CnnOptions.Defaults)
+                : method.ReturnType == typeof(LstmTrainer) ? typeof(LstmOptions.Defaults) : typeof(MlpOptions.Defaults);
             var defaults = new[] { typeof(DeepTrainerOptions.Defaults), optionsDefaults }
                 .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static)).ToDictionary(f => f.Name, f => f.GetValue(null));
             checkedParameters += CheckParameters(method, defaults);
@@ -52,6 +53,11 @@ public sealed class CatalogDefaultsTests
         foreach (var field in typeof(CnnOptions.Defaults).GetFields(BindingFlags.Public | BindingFlags.Static))
         {
             Assert.AreEqual(field.GetValue(null), typeof(CnnOptions).GetProperty(field.Name)!.GetValue(new CnnOptions()), field.Name);
+        }
+
+        foreach (var field in typeof(LstmOptions.Defaults).GetFields(BindingFlags.Public | BindingFlags.Static))
+        {
+            Assert.AreEqual(field.GetValue(null), typeof(LstmOptions).GetProperty(field.Name)!.GetValue(new LstmOptions()), field.Name);
         }
 
         CollectionAssert.AreEqual(CnnOptions.Defaults.ConvFilters, new CnnOptions().ConvFilters);

@@ -1,0 +1,106 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+// The .NET side of bench/text: on the same split of Debian's package descriptions, trains the DeepOpt LSTM (the model
+// of torch_lstm.py) and ML.NET's own text classifier (FeaturizeText + SdcaMaximumEntropy), and prints one line
+// "RESULT {json}" for each with test accuracy, macro-F1, epoch times and batch inference throughput.
+// Usage: dotnet TextBench.dll [--data DIR] [--epochs N] [--threads N] [--seed N] [--only deepopt|mlnet]
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using DeepOpt.Examples;
+using DeepOpt.Trainers;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+string? folder = null;
+int epochs = 3;
+int threads = 2;
+int seed = 1;
+string only = "";
+for (int i = 0; i + 1 < args.Length; i += 2)
+{
+    switch (args[i])
+    {
+        case "--data": folder = args[i + 1]; break;
+        case "--epochs": epochs = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--threads": threads = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--seed": seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--only": only = args[i + 1]; break;
+        default: Console.Error.WriteLine($"Unknown option {args[i]}. Usage: [--data DIR] [--epochs N] [--threads N] [--seed N] [--only deepopt|mlnet]"); return 2;
+    }
+}
+
+folder = DebianDescriptions.Locate(folder);
+var ml = new MLContext(seed: seed);
+
+// Read once into memory, so neither side pays for parsing the file.
+var train = ml.Data.Cache(DebianDescriptions.Load(ml, folder, DebianDescriptions.TrainFile));
+var test = ml.Data.Cache(DebianDescriptions.Load(ml, folder, DebianDescriptions.TestFile));
+var labels = ml.Transforms.Conversion.MapValueToKey("Label").Fit(train);
+train = labels.Transform(train);
+test = labels.Transform(test);
+int testRows = test.GetColumn<uint>("Label").Count();
+
+if (only is "" or "deepopt")
+{
+    var epochSeconds = new List<double>();
+    var options = new LstmOptions
+    {
+        FeatureColumnName = "Text", MaxSequenceLength = 96, MaxVocabularySize = 20000, MinFrequency = 2, EmbeddingSize = 64, HiddenSize = 64,
+        Bidirectional = true, Pooling = SequencePoolingKind.Max, Dropout = 0.3, LearningRate = 2e-3, BatchSize = 32, Epochs = epochs,
+        GradientClipNorm = 5, Seed = seed, ThreadCount = threads, Progress = new Progress<EpochReport>(r => epochSeconds.Add(r.Seconds)),
+    };
+    var watch = Stopwatch.StartNew();
+    using var model = ml.MulticlassClassification.Trainers.Lstm(options).Fit(train);
+    double fitSeconds = watch.Elapsed.TotalSeconds;
+    epochSeconds = model.History.Select(r => r.Seconds).ToList();
+    Report("deepopt-lstm", model, fitSeconds, epochSeconds);
+}
+
+if (only is "" or "mlnet")
+{
+    var watch = Stopwatch.StartNew();
+    var model = ml.Transforms.Text.FeaturizeText("Features", "Text")
+        .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy())
+        .Fit(train);
+    Report("mlnet-sdca", model, watch.Elapsed.TotalSeconds, new List<double>());
+}
+
+return 0;
+
+void Report(string name, ITransformer model, double fitSeconds, List<double> epochSeconds)
+{
+    var watch = Stopwatch.StartNew();
+    var scored = model.Transform(test);
+    var predicted = scored.GetColumn<uint>("PredictedLabel").ToArray();
+    double inferenceSeconds = watch.Elapsed.TotalSeconds;
+    var actual = test.GetColumn<uint>("Label").ToArray();
+    var result = new Dictionary<string, object>
+    {
+        ["name"] = name,
+        ["accuracy"] = actual.Zip(predicted).Count(p => p.First == p.Second) / (double)actual.Length,
+        ["macro_f1"] = MacroF1(actual, predicted),
+        ["fit_seconds"] = fitSeconds,
+        ["epoch_seconds"] = epochSeconds,
+        ["inference_rows_per_second"] = testRows / inferenceSeconds,
+        ["test_rows"] = testRows,
+    };
+    Console.WriteLine($"RESULT {JsonSerializer.Serialize(result)}");
+}
+
+static double MacroF1(uint[] actual, uint[] predicted)
+{
+    var classes = actual.Distinct().ToList();
+    double sum = 0;
+    foreach (var c in classes)
+    {
+        int truePositive = actual.Zip(predicted).Count(p => p.First == c && p.Second == c);
+        int predictedPositive = predicted.Count(p => p == c);
+        int actualPositive = actual.Count(a => a == c);
+        double precision = predictedPositive == 0 ? 0 : truePositive / (double)predictedPositive;
+        double recall = truePositive / (double)actualPositive;
+        sum += precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+    }
+
+    return sum / classes.Count;
+}

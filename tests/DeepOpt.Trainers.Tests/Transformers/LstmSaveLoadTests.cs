@@ -1,0 +1,77 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace DeepOpt.Trainers.Tests;
+
+[TestClass]
+public sealed class LstmSaveLoadTests
+{
+    private static string TempFile(string extension) => Path.Combine(Path.GetTempPath(), $"deepopt-{Guid.NewGuid():N}{extension}");
+
+    [TestMethod]
+    [DataRow(RecurrentCellKind.Lstm, false)]
+    [DataRow(RecurrentCellKind.Gru, true)]
+    public void LoadDeepOpt_TextPipelineInAFreshProcess_PredictsIdentically(RecurrentCellKind cell, bool bidirectional)
+    {
+        var ml = new MLContext(seed: 1);
+        string textPath = TempFile(".tsv");
+        string modelPath = TempFile(".zip");
+        string scoresPath = TempFile(".txt");
+        try
+        {
+            // Words of the test rows that training never saw exercise the saved vocabulary's out-of-vocabulary path.
+            var rows = WordOrder.Make(120, seed: 1).Concat(new[] { new TextRow { Text = "Zebra ALPHA, gamma beta!", Label = 0 } });
+            File.WriteAllLines(textPath, rows.Select(r => $"{r.Text}\t{r.Label.ToString(CultureInfo.InvariantCulture)}"));
+            var data = ml.Data.LoadFromTextFile(textPath, new[] { new TextLoader.Column("Text", DataKind.String, 0), new TextLoader.Column("Label", DataKind.Single, 1) }, separatorChar: '\t');
+            var options = new LstmOptions
+            {
+                FeatureColumnName = "Text", MaxSequenceLength = 10, EmbeddingSize = 8, HiddenSize = 8, Cell = cell, Bidirectional = bidirectional,
+                Pooling = SequencePoolingKind.Mean, DenseUnits = 8, Dropout = 0.1, SpatialDropout = 0.1, MinFrequency = 2, Epochs = 2, Seed = 3,
+            };
+            var model = ml.Transforms.Conversion.MapValueToKey("Label")
+                .Append(ml.MulticlassClassification.Trainers.Lstm(options))
+                .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"))
+                .Fit(data);
+            ml.Model.SaveDeepOpt(model, data.Schema, modelPath);
+            var expected = ScoreLines.Of(model.Transform(data)).ToList();
+
+            var checker = typeof(SaveLoadTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ModelLoadCheck").Value!;
+            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var argument in new[] { checker, modelPath, scoresPath, textPath })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var process = Process.Start(start)!;
+            string errors = process.StandardError.ReadToEnd() + process.StandardOutput.ReadToEnd();
+            Assert.IsTrue(process.WaitForExit(120_000), "the checker did not finish");
+            Assert.AreEqual(0, process.ExitCode, errors);
+            var actual = File.ReadAllLines(scoresPath);
+            Assert.HasCount(expected.Count, actual);
+            for (int row = 0; row < actual.Length; row++)
+            {
+                var left = expected[row].Split(' ');
+                var right = actual[row].Split(' ');
+                Assert.AreEqual(left[0], right[0], $"row {row}: predicted label");
+                for (int i = 1; i < left.Length; i++)
+                {
+                    Assert.AreEqual(double.Parse(left[i], CultureInfo.InvariantCulture), double.Parse(right[i], CultureInfo.InvariantCulture), 1e-6, $"row {row}, score {i - 1}");
+                }
+            }
+
+            model.OfType<DeepPredictionTransformer>().Single().Dispose();
+        }
+        finally
+        {
+            File.Delete(textPath);
+            File.Delete(modelPath);
+            File.Delete(scoresPath);
+        }
+    }
+}
