@@ -19,6 +19,13 @@ public interface IMonitor
     /// <param name="result">The new best result.</param>
     void ReportBestTrial(TrialResult result);
 
+    /// <summary>Called when a pruner stopped a trial; the result keeps its last reported value.</summary>
+    /// <param name="result">The pruned trial.</param>
+    void ReportPrunedTrial(TrialResult result)
+    {
+        // Optional: monitors written before pruning existed need not hear about it.
+    }
+
     /// <summary>Called when a trial fails: it threw, or returned a NaN or infinite loss.</summary>
     /// <param name="settings">The trial.</param>
     /// <param name="exception">The exception, or null for a non-finite loss.</param>

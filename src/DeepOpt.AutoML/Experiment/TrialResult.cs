@@ -26,6 +26,17 @@ public sealed class TrialResult
     /// <summary>Gets or sets the failure's message, for a failed trial.</summary>
     public string? ErrorMessage { get; set; }
 
+    /// <summary>Gets or sets the values the trial reported while it ran, in order of step.</summary>
+    public IList<IntermediateValue> IntermediateValues { get; set; } = new List<IntermediateValue>();
+
+    /// <summary>Gets or sets the largest working set of the process during the trial, in megabytes, or null when
+    /// not measured.</summary>
+    public double? PeakMemoryInMegaByte { get; set; }
+
+    /// <summary>Gets a value indicating whether a pruner stopped the trial early; its loss is then its last reported
+    /// value, not a final result.</summary>
+    public bool IsPruned => State == TrialState.Pruned;
+
     /// <summary>Gets a value indicating whether the trial failed: its state says so or its loss is not finite.</summary>
     public bool IsFailed => State == TrialState.Failed || !double.IsFinite(Loss);
 }

@@ -1,5 +1,6 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
+using System.Text.Json.Serialization;
 using DeepOpt.AutoML.SearchSpace;
 
 namespace DeepOpt.AutoML.Experiment;
@@ -20,4 +21,17 @@ public sealed class TrialSettings
 
     /// <summary>Gets or sets when the trial ended (UTC), or null while it runs.</summary>
     public DateTime? EndedAtUtc { get; set; }
+
+    /// <summary>Gets or sets who hears the trial's intermediate values; the experiment sets itself here when it
+    /// starts the trial. Null (the default) means nobody listens and nothing is pruned.</summary>
+    [JsonIgnore]
+    public IIntermediateReporter? Reporter { get; set; }
+
+    /// <summary>Reports a value the trial reached at a step (for example the validation loss after an epoch).</summary>
+    /// <param name="step">The step, growing from one report to the next.</param>
+    /// <param name="loss">The loss at that step, minimised.</param>
+    /// <param name="metric">The metric at that step, as the user reads it.</param>
+    /// <returns>True when a pruner judged the trial hopeless: stop its work and throw <see cref="TrialPrunedException"/>.</returns>
+    public bool ReportIntermediate(int step, double loss, double metric)
+        => Reporter?.Report(TrialId, new IntermediateValue(step, loss, metric)) ?? false;
 }

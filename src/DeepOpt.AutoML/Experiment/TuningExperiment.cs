@@ -1,6 +1,7 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
 using System.Diagnostics;
+using DeepOpt.AutoML.Pruners;
 using DeepOpt.AutoML.Tuners;
 
 namespace DeepOpt.AutoML.Experiment;
@@ -20,6 +21,12 @@ namespace DeepOpt.AutoML.Experiment;
 /// no new trial starts, and the best result so far is returned. <see cref="RunAsync"/> is built on the public
 /// <see cref="Ask"/> / <see cref="Tell(int, TrialResult)"/> pair, so callers can drive trials themselves.
 /// </para>
+/// <para>
+/// A running trial reports intermediate values through <see cref="TrialSettings.ReportIntermediate"/>; with a pruner
+/// set (<see cref="SetPruner"/>), the answer says whether to stop it. A trial stopped that way (the runner throws
+/// <see cref="TrialPrunedException"/> or returns <see cref="TrialState.Pruned"/>) is recorded as pruned with its last
+/// reported value: the tuner hears about it as pruned, it never counts as a failure and never becomes the best trial.
+/// </para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -33,14 +40,16 @@ namespace DeepOpt.AutoML.Experiment;
 /// MyOptions bestOptions = best.TrialSettings.Parameter.AsType&lt;MyOptions&gt;();
 /// </code>
 /// </example>
-public sealed class TuningExperiment
+public sealed class TuningExperiment : IIntermediateReporter
 {
     private readonly object _gate = new();
     private readonly Dictionary<int, TrialSettings> _running = [];
     private readonly List<TrialResult> _finished = [];
+    private readonly Dictionary<int, TrialResult> _progress = [];
     private ITuner? _tuner;
     private ITrialRunner? _runner;
     private IMonitor? _monitor;
+    private IPruner? _pruner;
     private int? _maxTrials;
     private TimeSpan? _timeBudget;
     private int _nextTrialId;
@@ -50,7 +59,7 @@ public sealed class TuningExperiment
     /// <summary>Gets the best completed trial so far (lowest loss), or null.</summary>
     public TrialResult? BestResult { get; private set; }
 
-    /// <summary>Gets the finished trials (completed and failed), in the order they finished.</summary>
+    /// <summary>Gets the finished trials (completed, pruned and failed), in the order they finished.</summary>
     public IReadOnlyList<TrialResult> Trials
     {
         get
@@ -89,6 +98,15 @@ public sealed class TuningExperiment
         return this;
     }
 
+    /// <summary>Sets the pruner that stops hopeless trials from their intermediate values.</summary>
+    /// <param name="pruner">The pruner, for example <see cref="MedianPruner"/> or <see cref="SuccessiveHalvingPruner"/>.</param>
+    /// <returns>This experiment.</returns>
+    public TuningExperiment SetPruner(IPruner pruner)
+    {
+        _pruner = pruner ?? throw new ArgumentNullException(nameof(pruner));
+        return this;
+    }
+
     /// <summary>Sets the largest number of trials to run, failed ones included.</summary>
     /// <param name="maxTrials">At least 1.</param>
     /// <returns>This experiment.</returns>
@@ -124,10 +142,44 @@ public sealed class TuningExperiment
         var tuner = _tuner ?? throw new InvalidOperationException("Set a tuner with SetTuner before asking for a trial.");
         lock (_gate)
         {
-            var settings = new TrialSettings { TrialId = _nextTrialId++, StartedAtUtc = DateTime.UtcNow };
+            var settings = new TrialSettings { TrialId = _nextTrialId++, StartedAtUtc = DateTime.UtcNow, Reporter = this };
             settings.Parameter = tuner.Propose(settings);
             _running.Add(settings.TrialId, settings);
+            _progress.Add(settings.TrialId, new TrialResult
+            {
+                TrialSettings = settings,
+                State = TrialState.Running,
+                Loss = double.NaN,
+                Metric = double.NaN,
+            });
             return settings;
+        }
+    }
+
+    /// <summary>Records an intermediate value of a running trial and asks the pruner whether to stop it.</summary>
+    /// <param name="trialId">The id <see cref="Ask"/> gave.</param>
+    /// <param name="value">The value.</param>
+    /// <returns>True when the pruner says the trial should stop.</returns>
+    public bool Report(int trialId, IntermediateValue value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        lock (_gate)
+        {
+            if (!_progress.TryGetValue(trialId, out var running))
+            {
+                throw new InvalidOperationException($"Trial {trialId} is not running: it was never asked for, or it was already told.");
+            }
+
+            running.IntermediateValues.Add(value);
+            running.Loss = value.Loss;
+            running.Metric = value.Metric;
+            if (_pruner == null)
+            {
+                return false;
+            }
+
+            var others = _finished.Concat(_progress.Values.Where(t => t.TrialSettings.TrialId != trialId)).ToList();
+            return _pruner.ShouldPrune(running, others);
         }
     }
 
@@ -139,9 +191,21 @@ public sealed class TuningExperiment
         ArgumentNullException.ThrowIfNull(result);
         lock (_gate)
         {
-            var settings = TakeRunning(trialId);
+            var progress = TakeRunning(trialId);
+            var settings = progress.TrialSettings;
             result.TrialSettings = settings;
             settings.EndedAtUtc ??= DateTime.UtcNow;
+            if (result.IntermediateValues.Count == 0)
+            {
+                result.IntermediateValues = progress.IntermediateValues;
+            }
+
+            if (result.IsPruned)
+            {
+                FinishPruned(result);
+                return;
+            }
+
             if (result.IsFailed)
             {
                 result.State = TrialState.Failed;
@@ -169,7 +233,8 @@ public sealed class TuningExperiment
         ArgumentNullException.ThrowIfNull(exception);
         lock (_gate)
         {
-            var settings = TakeRunning(trialId);
+            var progress = TakeRunning(trialId);
+            var settings = progress.TrialSettings;
             settings.EndedAtUtc ??= DateTime.UtcNow;
             var result = new TrialResult
             {
@@ -179,7 +244,15 @@ public sealed class TuningExperiment
                 State = TrialState.Failed,
                 ErrorMessage = exception.Message,
                 DurationInMilliseconds = (settings.EndedAtUtc.Value - settings.StartedAtUtc).TotalMilliseconds,
+                IntermediateValues = progress.IntermediateValues,
             };
+            if (exception is TrialPrunedException)
+            {
+                result.State = TrialState.Pruned;
+                FinishPruned(result);
+                return;
+            }
+
             Finish(result, exception);
         }
     }
@@ -248,15 +321,30 @@ public sealed class TuningExperiment
             + $"(after {clock.Elapsed.TotalSeconds:F1} s). Raise it with SetTrainingTimeInSeconds.");
     }
 
-    private TrialSettings TakeRunning(int trialId)
+    private TrialResult TakeRunning(int trialId)
     {
-        if (!_running.Remove(trialId, out var settings))
+        if (!_running.Remove(trialId) || !_progress.Remove(trialId, out var progress))
         {
             throw new InvalidOperationException(
                 $"Trial {trialId} is not running: it was never asked for, or it was already told.");
         }
 
-        return settings;
+        return progress;
+    }
+
+    private void FinishPruned(TrialResult pruned)
+    {
+        // A pruned trial keeps its last reported value: it is what the trial reached, and tuners read it as such.
+        if (!double.IsFinite(pruned.Loss) && pruned.IntermediateValues.Count > 0)
+        {
+            pruned.Loss = pruned.IntermediateValues[^1].Loss;
+            pruned.Metric = pruned.IntermediateValues[^1].Metric;
+        }
+
+        pruned.ErrorMessage = null;
+        _tuner!.Update(pruned);
+        _finished.Add(pruned);
+        _monitor?.ReportPrunedTrial(pruned);
     }
 
     private void Finish(TrialResult failed, Exception? exception)

@@ -29,7 +29,8 @@ namespace DeepOpt.AutoML.Tuners;
 /// while few trials are in, then every tenth of the trial count; between refits only the factorisation is
 /// updated.</description></item>
 /// <item><description>Failed trials stay out of the model but are remembered: neither they nor any finished trial are
-/// proposed again.</description></item>
+/// proposed again. Pruned trials enter the model with their last reported value (a pessimistic bound on their
+/// final loss) and never move the trust region.</description></item>
 /// </list>
 /// </remarks>
 public sealed class BayesianTuner : ITuner
@@ -145,7 +146,9 @@ public sealed class BayesianTuner : ITuner
         }
 
         _finished++;
-        bool improved = !result.IsFailed && (_losses.Count == 0 || result.Loss < _losses.Min());
+        // A pruned trial's last value is a pessimistic bound on where it would have ended: the model learns from it,
+        // but it never counts as an improvement of the incumbent.
+        bool improved = !result.IsFailed && !result.IsPruned && (_losses.Count == 0 || result.Loss < _losses.Min());
         if (pending.Local)
         {
             _trustRegion.Report(improved);

@@ -27,7 +27,7 @@ namespace DeepOpt.AutoML.Tuners;
 /// <para>
 /// Unlike ML.NET's CFO, the step is scaled by the feature dimension (not the number of top-level keys), a restart
 /// never returns to the init point, and a choice is resampled rather than stepped along as if ordered. Failed trials
-/// count as no improvement. Proposals and updates cost a few microseconds.
+/// count as no improvement, and so do pruned ones. Proposals and updates cost a few microseconds.
 /// </para>
 /// </remarks>
 public sealed class CostFrugalTuner : ITuner
@@ -89,7 +89,8 @@ public sealed class CostFrugalTuner : ITuner
             point = _searchSpace.MappingToFeatureSpace(result.TrialSettings.Parameter);
         }
 
-        double loss = result.IsFailed ? double.NaN : result.Loss;
+        // A pruned trial was stopped for being worse than its peers: no improvement, like a failure.
+        double loss = result.IsFailed || result.IsPruned ? double.NaN : result.Loss;
         if (!double.IsNaN(loss) && loss < BestLoss)
         {
             BestLoss = loss;

@@ -122,9 +122,12 @@ public sealed class EciTuner : ITuner
             DurationInMilliseconds = result.DurationInMilliseconds,
             State = result.State,
             ErrorMessage = result.ErrorMessage,
+            IntermediateValues = result.IntermediateValues,
+            PeakMemoryInMegaByte = result.PeakMemoryInMegaByte,
         };
         _tuners[name].Update(inner);
-        _stats[name].Add(Math.Max(MinCost, result.DurationInMilliseconds), result.IsFailed ? double.NaN : result.Loss);
+        // A pruned trial spent its cost without a final result: it never counts as an improvement.
+        _stats[name].Add(Math.Max(MinCost, result.DurationInMilliseconds), result.IsFailed || result.IsPruned ? double.NaN : result.Loss);
     }
 
     private string Choose()
