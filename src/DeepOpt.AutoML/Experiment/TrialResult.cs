@@ -1,5 +1,8 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
+using System.Text.Json.Serialization;
+using Microsoft.ML;
+
 namespace DeepOpt.AutoML.Experiment;
 
 /// <summary>
@@ -28,6 +31,14 @@ public sealed class TrialResult
 
     /// <summary>Gets or sets the values the trial reported while it ran, in order of step.</summary>
     public IList<IntermediateValue> IntermediateValues { get; set; } = new List<IntermediateValue>();
+
+    /// <summary>Gets or sets every metric the trial's evaluation produced, by name (for example "MacroAccuracy" and
+    /// "LogLoss"); <see cref="Metric"/> is the one the experiment optimises.</summary>
+    public IDictionary<string, double> Metrics { get; set; } = new Dictionary<string, double>();
+
+    /// <summary>Gets or sets the model the trial fitted, when the runner keeps it (it is not stored with the trial).</summary>
+    [JsonIgnore]
+    public ITransformer? Model { get; set; }
 
     /// <summary>Gets or sets the largest working set of the process during the trial, in megabytes, or null when
     /// not measured.</summary>

@@ -1,0 +1,72 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using DeepOpt.Trainers;
+using Microsoft.ML.SearchSpace;
+
+namespace DeepOpt.AutoML;
+
+/// <summary>
+/// The default search space of the CNN trainer: what a practitioner tunes first. Every init value is the cheap start
+/// that cost-frugal search begins from (few filters, one or two blocks, two epochs).
+/// </summary>
+/// <remarks>
+/// Build the space with <c>new SearchSpace&lt;CnnSearchSpace&gt;()</c>, change an option with its indexer (for example
+/// <c>space["Epochs"] = new UniformIntOption(5, 30)</c>), or fix it with a one-candidate choice
+/// (<c>space["Epochs"] = new ChoiceOption(10)</c>). Block b has <c>Filters · 2^b</c> filters, as in the seed network.
+/// </remarks>
+public sealed class CnnSearchSpace
+{
+    /// <summary>Gets or sets the optimizer.</summary>
+    [Choice(new object[] { "Adam", "AdamW", "Nesterov", "RmsProp" }, "Adam")]
+    public string Optimizer { get; set; } = "Adam";
+
+    /// <summary>Gets or sets the learning rate, searched on a log scale.</summary>
+    [Range(1e-4, 1e-2, 1e-3, true)]
+    public double LearningRate { get; set; } = 1e-3;
+
+    /// <summary>Gets or sets the schedule of the learning rate over the epochs.</summary>
+    [Choice(new object[] { "Constant", "CosineAnnealing", "Step" }, "Constant")]
+    public string Schedule { get; set; } = "Constant";
+
+    /// <summary>Gets or sets the L2 weight decay, searched on a log scale.</summary>
+    [Range(1e-6, 1e-2, 1e-6, true)]
+    public double WeightDecay { get; set; } = 1e-6;
+
+    /// <summary>Gets or sets the dropout before the output layer.</summary>
+    [Range(0.0, 0.5, 0.0, false)]
+    public double Dropout { get; set; }
+
+    /// <summary>Gets or sets the batch size.</summary>
+    [Choice(new object[] { 64, 128, 256 }, 128)]
+    public int BatchSize { get; set; } = 128;
+
+    /// <summary>Gets or sets the filters of the first block; each later block doubles them.</summary>
+    [Range(8, 64, 16, true)]
+    public int Filters { get; set; } = 16;
+
+    /// <summary>Gets or sets the number of convolution blocks.</summary>
+    [Range(1, 3, 2, false)]
+    public int Blocks { get; set; } = 2;
+
+    /// <summary>Gets or sets the units of the dense layer before the output.</summary>
+    [Range(32, 512, 64, true)]
+    public int DenseUnits { get; set; } = 64;
+
+    /// <summary>Gets or sets whether blocks normalise their batches.</summary>
+    [BooleanChoice(false)]
+    public bool BatchNorm { get; set; }
+
+    /// <summary>Gets or sets the epochs.</summary>
+    [Range(1, 15, 2, false)]
+    public int Epochs { get; set; } = 2;
+
+    /// <summary>Writes the sampled values into the options a trial trains with.</summary>
+    internal void ApplyTo(CnnOptions options)
+    {
+        SearchSpaceValues.ApplyCommon(options, Optimizer, LearningRate, Schedule, WeightDecay, BatchSize, Epochs);
+        options.Dropout = Dropout;
+        options.ConvFilters = Enumerable.Range(0, Blocks).Select(b => Filters << b).ToArray();
+        options.DenseUnits = DenseUnits;
+        options.BatchNorm = BatchNorm;
+    }
+}

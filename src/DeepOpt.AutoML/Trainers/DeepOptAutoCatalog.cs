@@ -1,0 +1,63 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using DeepOpt.AutoML.SearchSpace;
+using DeepOpt.Trainers;
+using Microsoft.ML.Runtime;
+
+namespace DeepOpt.AutoML;
+
+/// <summary>
+/// The entry point of DeepOpt's AutoML, reached with <c>ml.DeepOptAuto()</c>: sweepable trainers with their default
+/// search spaces, and experiments.
+/// </summary>
+public sealed class DeepOptAutoCatalog
+{
+    private readonly Microsoft.ML.MLContext _ml;
+
+    internal DeepOptAutoCatalog(Microsoft.ML.MLContext ml)
+    {
+        _ml = ml;
+    }
+
+    /// <summary>The CNN trainer over a search space (by default <see cref="CnnSearchSpace"/>).</summary>
+    /// <param name="options">The options every trial starts from: columns, image shape, anything not searched. Null uses the defaults.</param>
+    /// <param name="searchSpace">The space; null uses <see cref="CnnSearchSpace"/>'s attributes.</param>
+    /// <returns>A sweepable trainer named "cnn".</returns>
+    public SweepableTrainer Cnn(CnnOptions? options = null, SearchSpace<CnnSearchSpace>? searchSpace = null)
+        => Create<CnnOptions, CnnSearchSpace>("cnn", options ?? new CnnOptions(), searchSpace, (space, o) => space.ApplyTo(o));
+
+    /// <summary>The MLP trainer over a search space (by default <see cref="MlpSearchSpace"/>).</summary>
+    /// <param name="options">The options every trial starts from. Null uses the defaults.</param>
+    /// <param name="searchSpace">The space; null uses <see cref="MlpSearchSpace"/>'s attributes.</param>
+    /// <returns>A sweepable trainer named "mlp".</returns>
+    public SweepableTrainer Mlp(MlpOptions? options = null, SearchSpace<MlpSearchSpace>? searchSpace = null)
+        => Create<MlpOptions, MlpSearchSpace>("mlp", options ?? new MlpOptions(), searchSpace, (space, o) => space.ApplyTo(o));
+
+    /// <summary>The LSTM/GRU trainer over a search space (by default <see cref="LstmSearchSpace"/>).</summary>
+    /// <param name="options">The options every trial starts from: columns, vocabulary, sequence length. Null uses the defaults.</param>
+    /// <param name="searchSpace">The space; null uses <see cref="LstmSearchSpace"/>'s attributes.</param>
+    /// <returns>A sweepable trainer named "lstm".</returns>
+    public SweepableTrainer Lstm(LstmOptions? options = null, SearchSpace<LstmSearchSpace>? searchSpace = null)
+        => Create<LstmOptions, LstmSearchSpace>("lstm", options ?? new LstmOptions(), searchSpace, (space, o) => space.ApplyTo(o));
+
+    /// <summary>Creates an experiment whose tuners are seeded from the MLContext's seed.</summary>
+    /// <returns>A new experiment.</returns>
+    public DeepOptExperiment CreateExperiment() => new(_ml, ((IHostEnvironment)_ml).Register("DeepOpt.AutoML").Rand.Next());
+
+    private static SweepableTrainer Create<TOptions, TSpace>(
+        string name, TOptions options, SearchSpace<TSpace>? searchSpace, Action<TSpace, TOptions> apply)
+        where TOptions : DeepTrainerOptions
+        where TSpace : class, new()
+    {
+        var space = searchSpace ?? new SearchSpace<TSpace>();
+        var missing = new SearchSpace<TSpace>().Keys.Where(key => !space.ContainsKey(key)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new ArgumentException(
+                $"The {typeof(TSpace).Name} has no option '{missing[0]}': to fix its value, replace the option with a one-candidate "
+                + $"choice, for example space[\"{missing[0]}\"] = new ChoiceOption(10), instead of removing it.", nameof(searchSpace));
+        }
+
+        return new(name, space, options, (parameter, target) => apply(parameter.AsType<TSpace>(), (TOptions)target));
+    }
+}

@@ -1,0 +1,156 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using System.Diagnostics;
+using DeepOpt.AutoML.Experiment;
+using DeepOpt.AutoML.SearchSpace;
+using DeepOpt.AutoML.Tuners;
+using Microsoft.ML;
+
+namespace DeepOpt.AutoML;
+
+/// <summary>
+/// Runs one trial of a DeepOpt sweep: builds the trainer's options from the trial's parameter, fits on each fold's
+/// featurized training data with the fold's validation data, reports every epoch's validation value, and scores the
+/// fitted model with ML.NET's evaluator.
+/// </summary>
+/// <remarks>
+/// With several folds, the intermediate values come from the first fold (so pruning can stop a trial during it), the
+/// metrics are the mean over folds and the model is the one of the best fold. A trial stops within one batch when the
+/// pruner, the time budget or the caller's token says so, or when its training loss stops being finite (a failure).
+/// </remarks>
+internal sealed class DeepOptTrialRunner : ITrialRunner
+{
+    private readonly MLContext _ml;
+    private readonly IReadOnlyList<SweepFold> _folds;
+    private readonly IReadOnlyDictionary<string, SweepableTrainer> _trainers;
+    private readonly TaskEvaluator _evaluator;
+    private readonly int _seed;
+
+    public DeepOptTrialRunner(MLContext ml, IReadOnlyList<SweepFold> folds, IReadOnlyDictionary<string, SweepableTrainer> trainers, TaskEvaluator evaluator, int seed)
+    {
+        _ml = ml;
+        _folds = folds;
+        _trainers = trainers;
+        _evaluator = evaluator;
+        _seed = seed;
+    }
+
+    public Task<TrialResult> RunAsync(TrialSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return Task.Run(() => Run(settings, cancellationToken), cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        // The folds' data and featurizers belong to the experiment.
+    }
+
+    /// <summary>The trainer a parameter names, and its own part of the parameter.</summary>
+    internal static (SweepableTrainer Trainer, Parameter Parameter) Resolve(IReadOnlyDictionary<string, SweepableTrainer> trainers, Parameter parameter)
+    {
+        if (trainers.Count == 1)
+        {
+            var only = trainers.Values.Single();
+            return (only, parameter);
+        }
+
+        string name = parameter[EciTuner.PipelineKey].AsType<string>();
+        return (trainers[name], parameter[name]);
+    }
+
+    private TrialResult Run(TrialSettings settings, CancellationToken cancellationToken)
+    {
+        var (trainer, parameter) = Resolve(_trainers, settings.Parameter);
+        var clock = Stopwatch.StartNew();
+        using var memory = new PeakMemory();
+        var foldMetrics = new List<Dictionary<string, double>>();
+        var models = new List<ITransformer>();
+        try
+        {
+            for (int f = 0; f < _folds.Count; f++)
+            {
+                var (metrics, model) = Fit(settings, trainer, parameter, _folds[f], reportIntermediate: f == 0, cancellationToken);
+                foldMetrics.Add(metrics);
+                models.Add(model);
+            }
+        }
+        catch
+        {
+            models.ForEach(TrialModels.Release);
+            throw;
+        }
+
+        var mean = foldMetrics[0].Keys.ToDictionary(k => k, k => foldMetrics.Average(m => m[k]));
+        int best = Enumerable.Range(0, models.Count).MinBy(i => _evaluator.LossOf(foldMetrics[i][_evaluator.MetricName]));
+        for (int i = 0; i < models.Count; i++)
+        {
+            if (i != best)
+            {
+                TrialModels.Release(models[i]);
+            }
+        }
+
+        double metric = mean[_evaluator.MetricName];
+        return new TrialResult
+        {
+            TrialSettings = settings,
+            Metric = metric,
+            Loss = _evaluator.LossOf(metric),
+            Metrics = mean,
+            Model = models[best],
+            DurationInMilliseconds = clock.Elapsed.TotalMilliseconds,
+            PeakMemoryInMegaByte = memory.Megabytes,
+        };
+    }
+
+    private (Dictionary<string, double> Metrics, ITransformer Model) Fit(
+        TrialSettings settings, SweepableTrainer trainer, Parameter parameter, SweepFold fold, bool reportIntermediate, CancellationToken cancellationToken)
+    {
+        var options = trainer.CreateOptions(parameter);
+        options.ValidationSet = fold.Validation;
+        options.ValidationFraction = 0;
+        options.Seed ??= _seed;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, options.CancellationToken);
+        var watcher = new EpochWatcher(settings, _evaluator, stop, reportIntermediate, options.Progress);
+        options.Progress = watcher;
+        options.CancellationToken = stop.Token;
+
+        ITransformer trained;
+        try
+        {
+            trained = _evaluator.CreateTrainer(_ml, options).Fit(fold.Train);
+        }
+        catch (OperationCanceledException ex) when (watcher.Pruned && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TrialPrunedException($"Trial {settings.TrialId} was pruned after epoch {watcher.LastEpoch}.", ex);
+        }
+        catch (OperationCanceledException) when (watcher.Divergence != null && !cancellationToken.IsCancellationRequested)
+        {
+            throw new InvalidOperationException(watcher.Divergence);
+        }
+
+        if (watcher.Divergence != null)
+        {
+            TrialModels.Release(trained);
+            throw new InvalidOperationException(watcher.Divergence);
+        }
+
+        try
+        {
+            var metrics = _evaluator.Evaluate(_ml, trained.Transform(fold.Validation));
+            return (metrics, TrialModels.Chain(fold.Featurizer, trained));
+        }
+        catch
+        {
+            TrialModels.Release(trained);
+            throw;
+        }
+    }
+}
+
+/// <summary>One fold of a sweep's data: the featurizer fitted on its training part, and both parts featurized.</summary>
+/// <param name="Featurizer">The fitted featurizer, or null without one.</param>
+/// <param name="Train">The featurized training data.</param>
+/// <param name="Validation">The featurized validation data.</param>
+internal sealed record SweepFold(ITransformer? Featurizer, IDataView Train, IDataView Validation);

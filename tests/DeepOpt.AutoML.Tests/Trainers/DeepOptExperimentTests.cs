@@ -1,0 +1,197 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using System.Diagnostics;
+using DeepOpt.AutoML.Experiment;
+using DeepOpt.AutoML.Pruners;
+using DeepOpt.AutoML.SearchSpace;
+using DeepOpt.Trainers;
+using Microsoft.ML;
+
+namespace DeepOpt.AutoML.Tests.Trainers;
+
+[TestClass]
+[DoNotParallelize]
+public class DeepOptExperimentTests
+{
+    private static readonly MlpOptions Base = new() { ThreadCount = 1 };
+
+    private static (MLContext Ml, IDataView Train, IDataView Validation, IEstimator<ITransformer> Featurizer) Task(int rows = 600)
+    {
+        var ml = new MLContext(seed: 1);
+        return (ml, SweepData.Classes(ml, rows, 1), SweepData.Classes(ml, 400, 2), ml.Transforms.Conversion.MapValueToKey("Label"));
+    }
+
+    [TestMethod]
+    public async Task CostFrugalSweep_FindsBetterThanTheDefault_AndTheBestModelPredictsAsReported()
+    {
+        var (ml, train, validation, featurizer) = Task();
+        var experiment = ml.DeepOptAuto().CreateExperiment()
+            .SetDataset(train, validation)
+            .SetPipeline(featurizer, ml.DeepOptAuto().Mlp(Base))
+            .SetMulticlassClassificationMetric(MulticlassClassificationMetric.MacroAccuracy)
+            .SetCostFrugalTuner()
+            .SetMaxTrials(12);
+
+        var best = await experiment.RunAsync();
+
+        var first = experiment.Trials.Single(t => t.TrialSettings.TrialId == 0);
+        Assert.AreEqual(2, first.TrialSettings.Parameter["Epochs"].AsType<int>(), "the first trial is the cheap default");
+        Assert.IsTrue(best.Metric > first.Metric + 0.1, $"default {first.Metric:F3}, best {best.Metric:F3}");
+        Assert.AreEqual(-best.Metric, best.Loss);
+        Assert.IsTrue(best.PeakMemoryInMegaByte > 0);
+        Assert.IsTrue(best.Metrics.ContainsKey("LogLoss") && best.Metrics["MacroAccuracy"] == best.Metric);
+        Assert.AreEqual(4, best.Metrics.Count);
+        Assert.AreEqual(best.TrialSettings.Parameter["Epochs"].AsType<int>(), best.IntermediateValues.Count, "one value per epoch");
+
+        var model = best.Model ?? throw new AssertFailedException("the best trial keeps its model");
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(validation));
+        Assert.AreEqual(best.Metric, metrics.MacroAccuracy, 1e-9);
+        Assert.IsTrue(experiment.Trials.Where(t => t != best).All(t => t.Model == null), "losing models are released");
+    }
+
+    [TestMethod]
+    public async Task Pruner_StopsBadTrialsEarly_AndRecordsThemAsPruned()
+    {
+        var (ml, train, validation, featurizer) = Task();
+        var space = new SearchSpace<MlpSearchSpace> { ["Epochs"] = new ChoiceOption(9) };
+        var experiment = ml.DeepOptAuto().CreateExperiment()
+            .SetDataset(train, validation)
+            .SetPipeline(featurizer, ml.DeepOptAuto().Mlp(Base, space))
+            .SetMulticlassClassificationMetric()
+            .SetRandomSearchTuner()
+            .SetPruner(new SuccessiveHalvingPruner(minResource: 1, reductionFactor: 3))
+            .SetMaxTrials(10);
+
+        await experiment.RunAsync();
+
+        var pruned = experiment.Trials.Where(t => t.State == TrialState.Pruned).ToList();
+        Assert.IsTrue(pruned.Count >= 3, $"{pruned.Count} pruned");
+        foreach (var trial in pruned)
+        {
+            Assert.IsTrue(trial.IntermediateValues.Count < 9, $"trial {trial.TrialSettings.TrialId} ran {trial.IntermediateValues.Count} epochs");
+            Assert.AreEqual(trial.IntermediateValues[^1].Loss, trial.Loss);
+            Assert.IsNull(trial.Model);
+        }
+
+        Assert.IsTrue(experiment.Trials.Where(t => t.State == TrialState.Completed).All(t => t.IntermediateValues.Count == 9));
+    }
+
+    [TestMethod]
+    public async Task TimeBudget_StopsALongTrialWithinABatch()
+    {
+        var (ml, train, validation, featurizer) = Task(rows: 2000);
+        var space = new SearchSpace<MlpSearchSpace> { ["Epochs"] = new ChoiceOption(1_000_000) };
+        var experiment = ml.DeepOptAuto().CreateExperiment()
+            .SetDataset(train, validation)
+            .SetPipeline(featurizer, ml.DeepOptAuto().Mlp(Base, space))
+            .SetMulticlassClassificationMetric()
+            .SetTrainingTimeInSeconds(1.5);
+
+        var clock = Stopwatch.StartNew();
+        await Assert.ThrowsExactlyAsync<TimeoutException>(() => experiment.RunAsync());
+
+        Assert.IsTrue(clock.Elapsed.TotalSeconds < 6, $"{clock.Elapsed.TotalSeconds:F1} s for a 1.5 s budget");
+        Assert.AreEqual(TrialState.Failed, experiment.Trials.Single().State);
+    }
+
+    [TestMethod]
+    public async Task Cancellation_StopsALongTrialWithinABatch()
+    {
+        var (ml, train, validation, featurizer) = Task(rows: 2000);
+        var space = new SearchSpace<MlpSearchSpace> { ["Epochs"] = new ChoiceOption(1_000_000) };
+        var experiment = ml.DeepOptAuto().CreateExperiment()
+            .SetDataset(train, validation)
+            .SetPipeline(featurizer, ml.DeepOptAuto().Mlp(Base, space))
+            .SetMulticlassClassificationMetric()
+            .SetMaxTrials(3);
+        using var cancel = new CancellationTokenSource();
+        var stopwatch = new Stopwatch();
+
+        var run = experiment.RunAsync(cancel.Token);
+        await System.Threading.Tasks.Task.Delay(1500);
+        stopwatch.Start();
+        cancel.Cancel();
+        await Assert.ThrowsAsync<OperationCanceledException>(() => run);
+
+        Assert.IsTrue(stopwatch.Elapsed.TotalSeconds < 3, $"stopped {stopwatch.Elapsed.TotalSeconds:F2} s after the cancel");
+    }
+
+    [TestMethod]
+    public async Task DivergingTrial_IsRecordedAsFailed_AndTheSweepGoesOn()
+    {
+        var ml = new MLContext(seed: 1);
+        var space = new SearchSpace<MlpSearchSpace>
+        {
+            ["LearningRate"] = new ChoiceOption(1e-2, 1e12),
+            ["Optimizer"] = new ChoiceOption("Sgd"),
+        };
+        var experiment = ml.DeepOptAuto().CreateExperiment()
+            .SetDataset(SweepData.Regression(ml, 300, 1), SweepData.Regression(ml, 200, 2))
+            .SetPipeline(ml.DeepOptAuto().Mlp(Base, space))
+            .SetRegressionMetric(RegressionMetric.RSquared)
+            .SetRandomSearchTuner()
+            .SetMaxTrials(8);
+
+        var best = await experiment.RunAsync();
+
+        var failed = experiment.Trials.Where(t => t.State == TrialState.Failed).ToList();
+        Assert.IsTrue(failed.Count > 0 && failed.All(t => t.ErrorMessage!.Contains("diverged", StringComparison.Ordinal)),
+            string.Join(" | ", experiment.Trials.Select(t => $"{t.State} {t.ErrorMessage}")));
+        Assert.IsTrue(failed.All(t => t.TrialSettings.Parameter["LearningRate"].AsType<double>() > 1));
+        Assert.AreEqual(1e-2, best.TrialSettings.Parameter["LearningRate"].AsType<double>());
+        Assert.IsTrue(double.IsFinite(best.Metric));
+    }
+
+    [TestMethod]
+    public async Task TwoTrainers_EciTriesBoth_AndTheParameterNamesTheWinner()
+    {
+        var (ml, train, validation, featurizer) = Task();
+        var auto = ml.DeepOptAuto();
+        var experiment = auto.CreateExperiment()
+            .SetDataset(train, validation)
+            .SetPipeline(featurizer, auto.Mlp(Base), auto.Mlp(new MlpOptions { ThreadCount = 1, Epochs = 3 }).Named("mlp2"))
+            .SetMulticlassClassificationMetric()
+            .SetMaxTrials(4);
+
+        var best = await experiment.RunAsync();
+
+        var names = experiment.Trials.Select(t => t.TrialSettings.Parameter[AutoML.Tuners.EciTuner.PipelineKey].AsType<string>()).ToHashSet();
+        CollectionAssert.AreEquivalent(new[] { "mlp", "mlp2" }, names.ToArray());
+        Assert.IsNotNull(best.Model);
+    }
+
+    [TestMethod]
+    public async Task CrossValidation_ScoresTheMeanOverFolds()
+    {
+        var (ml, train, _, featurizer) = Task();
+        var experiment = ml.DeepOptAuto().CreateExperiment()
+            .SetDataset(train, folds: 3)
+            .SetPipeline(featurizer, ml.DeepOptAuto().Mlp(Base))
+            .SetMulticlassClassificationMetric(MulticlassClassificationMetric.MicroAccuracy)
+            .SetMaxTrials(2);
+
+        var best = await experiment.RunAsync();
+
+        Assert.IsTrue(best.Metric > 0.25 && best.Metric <= 1);
+        Assert.IsNotNull(best.Model);
+    }
+
+    [TestMethod]
+    public void BadSetup_GetsClearErrors()
+    {
+        var ml = new MLContext(seed: 1);
+        var auto = ml.DeepOptAuto();
+
+        var duplicate = Assert.ThrowsExactly<ArgumentException>(() => auto.CreateExperiment().SetPipeline(auto.Mlp(), auto.Mlp()));
+        StringAssert.Contains(duplicate.Message, "Two trainers are named 'mlp'");
+
+        var space = new SearchSpace<CnnSearchSpace>();
+        space.Remove("Epochs");
+        var missing = Assert.ThrowsExactly<ArgumentException>(() => auto.Cnn(null, space));
+        StringAssert.Contains(missing.Message, "space[\"Epochs\"] = new ChoiceOption(10)");
+
+        var noMetric = auto.CreateExperiment().SetDataset(SweepData.Classes(ml, 10, 1), SweepData.Classes(ml, 10, 2)).SetPipeline(auto.Mlp()).SetMaxTrials(1);
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => noMetric.RunAsync().GetAwaiter().GetResult());
+        StringAssert.Contains(error.Message, "SetMulticlassClassificationMetric");
+    }
+}
