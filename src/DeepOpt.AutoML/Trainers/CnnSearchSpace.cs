@@ -7,7 +7,7 @@ namespace DeepOpt.AutoML;
 
 /// <summary>
 /// The default search space of the CNN trainer: what a practitioner tunes first. Every init value is the cheap start
-/// that cost-frugal search begins from (few filters, one or two blocks, two epochs).
+/// that cost-frugal search begins from (few filters, two blocks, two epochs, no augmentation).
 /// </summary>
 /// <remarks>
 /// Build the space with <c>new SearchSpace&lt;CnnSearchSpace&gt;()</c>, change an option with its indexer (for example
@@ -56,8 +56,16 @@ public sealed class CnnSearchSpace
     [BooleanChoice(false)]
     public bool BatchNorm { get; set; }
 
+    /// <summary>Gets or sets whether training images are flipped left-right at random.</summary>
+    [BooleanChoice(false)]
+    public bool RandomHorizontalFlip { get; set; }
+
+    /// <summary>Gets or sets the padding of the random crop (a random shift by up to this many pixels); 0 turns it off.</summary>
+    [Choice(new object[] { 0, 2, 4 }, 0)]
+    public int RandomCropPadding { get; set; }
+
     /// <summary>Gets or sets the epochs.</summary>
-    [Range(1, 15, 2, false)]
+    [Range(1, 30, 2, false)]
     public int Epochs { get; set; } = 2;
 
     /// <summary>Writes the sampled values into the options a trial trains with.</summary>
@@ -68,5 +76,7 @@ public sealed class CnnSearchSpace
         options.ConvFilters = Enumerable.Range(0, Blocks).Select(b => Filters << b).ToArray();
         options.DenseUnits = DenseUnits;
         options.BatchNorm = BatchNorm;
+        options.RandomHorizontalFlip = RandomHorizontalFlip;
+        options.RandomCropPadding = RandomCropPadding;
     }
 }

@@ -1,0 +1,104 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+// Sweeps the CNN on Fashion-MNIST (Debian's dataset-fashion-mnist) with pruning: trials train on a subset of the
+// training images and are scored on 10,000 held-out training images; the best configuration is then tested on the
+// test set, after retraining on all 60,000 training images with --retrain.
+// Usage: dotnet run -c Release --project examples/FashionMnistSweep -- [--data DIR] [--trials N] [--minutes M]
+//        [--train-rows N] [--tuner cfo|bayes|random] [--pruner asha|median|hyperband|none] [--threads N] [--retrain]
+
+using DeepOpt.AutoML;
+using DeepOpt.AutoML.Pruners;
+using DeepOpt.Examples;
+using DeepOpt.Trainers;
+using Microsoft.ML;
+
+var settings = new Dictionary<string, string>
+{
+    ["--trials"] = "12", ["--minutes"] = "20", ["--train-rows"] = "10000", ["--tuner"] = "cfo", ["--pruner"] = "asha",
+};
+bool retrain = false;
+for (int i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--retrain")
+    {
+        retrain = true;
+    }
+    else if (i + 1 < args.Length && (settings.ContainsKey(args[i]) || args[i] is "--data" or "--threads"))
+    {
+        settings[args[i]] = args[++i];
+    }
+    else
+    {
+        Console.Error.WriteLine($"Unknown option {args[i]}. Usage: [--data DIR] [--trials N] [--minutes M] [--train-rows N] "
+            + "[--tuner cfo|bayes|random] [--pruner asha|median|hyperband|none] [--threads N] [--retrain]");
+        return 2;
+    }
+}
+
+string folder;
+try
+{
+    folder = FashionMnistData.Locate(settings.GetValueOrDefault("--data"));
+}
+catch (FileNotFoundException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 1;
+}
+
+var ml = new MLContext(seed: 1);
+var all = FashionMnistData.Train(folder);
+int trainRows = Math.Min(int.Parse(settings["--train-rows"]), all.Count - 10_000);
+var sweepTrain = ml.Data.LoadFromEnumerable(all.Take(trainRows));
+var validation = ml.Data.LoadFromEnumerable(all.Skip(all.Count - 10_000));
+var test = ml.Data.LoadFromEnumerable(FashionMnistData.Test(folder));
+int? threads = settings.TryGetValue("--threads", out var t) ? int.Parse(t) : null;
+Console.WriteLine($"Sweeping on {trainRows} training images, scoring on 10000 held-out ones; test set {FashionMnistData.Test(folder).Count}.");
+
+var baseOptions = new CnnOptions { FeatureColumnName = "Pixels", ImageHeight = 28, ImageWidth = 28, Channels = 1, ThreadCount = threads };
+var cnn = ml.DeepOptAuto().Cnn(baseOptions);
+var experiment = ml.DeepOptAuto().CreateExperiment()
+    .SetDataset(sweepTrain, validation)
+    .SetPipeline(ml.Transforms.Conversion.MapValueToKey("Label"), cnn)
+    .SetMulticlassClassificationMetric(MulticlassClassificationMetric.MicroAccuracy)
+    .SetMaxTrials(int.Parse(settings["--trials"]))
+    .SetTrainingTimeInSeconds(double.Parse(settings["--minutes"]) * 60)
+    .SetMonitor(new TrialLines(Console.Out));
+experiment = settings["--tuner"] switch
+{
+    "bayes" => experiment.SetBayesianTuner(),
+    "random" => experiment.SetRandomSearchTuner(),
+    _ => experiment.SetCostFrugalTuner(),
+};
+IPruner? pruner = settings["--pruner"] switch
+{
+    "asha" => new SuccessiveHalvingPruner(minResource: 1, reductionFactor: 3),
+    "median" => new MedianPruner(startupTrials: 3, warmupSteps: 1),
+    "hyperband" => new HyperbandPruner(maxResource: 30),
+    _ => null,
+};
+if (pruner != null)
+{
+    experiment.SetPruner(pruner);
+}
+
+var best = await experiment.RunAsync();
+int pruned = experiment.Trials.Count(r => r.IsPruned);
+int failed = experiment.Trials.Count(r => r.IsFailed);
+Console.WriteLine($"{experiment.Trials.Count} trials ({pruned} pruned, {failed} failed). Best: trial {best.TrialSettings.TrialId}, "
+    + $"validation accuracy {best.Metric:P2}");
+Console.WriteLine($"Best configuration: {TrialLines.Describe(best.TrialSettings.Parameter)}");
+var onTest = ml.MulticlassClassification.Evaluate(best.Model!.Transform(test));
+Console.WriteLine($"Test accuracy of the best trial's model (trained on {trainRows} images): {onTest.MicroAccuracy:P2}");
+
+if (retrain)
+{
+    var options = (CnnOptions)cnn.CreateOptions(best.TrialSettings.Parameter);
+    options.Progress = new Progress<EpochReport>(r => Console.WriteLine($"  retrain epoch {r.Epoch}/{r.TotalEpochs} loss {r.TrainLoss:F4} {r.Seconds:F1} s"));
+    var model = ml.Transforms.Conversion.MapValueToKey("Label")
+        .Append(ml.MulticlassClassification.Trainers.Cnn(options))
+        .Fit(ml.Data.LoadFromEnumerable(all));
+    var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
+    Console.WriteLine($"Test accuracy after retraining on all {all.Count} training images: {metrics.MicroAccuracy:P2}");
+}
+
+return 0;
