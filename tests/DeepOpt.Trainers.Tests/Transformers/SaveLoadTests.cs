@@ -1,8 +1,5 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
-using System.Diagnostics;
-using System.Globalization;
-using System.Reflection;
 using DeepOpt.Examples;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -41,32 +38,9 @@ public sealed class SaveLoadTests
             ml.Model.SaveDeepOpt(model, data.Schema, modelPath);
             var expected = ScoreLines.Of(model.Transform(data)).ToList();
 
-            var checker = typeof(SaveLoadTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ModelLoadCheck").Value!;
-            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var argument in new[] { checker, modelPath, scoresPath })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(start)!;
-            string errors = process.StandardError.ReadToEnd() + process.StandardOutput.ReadToEnd();
-            Assert.IsTrue(process.WaitForExit(120_000), "the checker did not finish");
-            Assert.AreEqual(0, process.ExitCode, errors);
-            var actual = File.ReadAllLines(scoresPath);
+            var actual = FreshProcess.Score(modelPath, scoresPath);
             Assert.HasCount(1797, actual);
-
-            // Labels must match exactly. Scores are compared to 1e-6: the weights load bitwise (checked below), but
-            // the CPU BLAS may split a product differently under another process's load, which moves the last bit.
-            for (int row = 0; row < actual.Length; row++)
-            {
-                var left = expected[row].Split(' ');
-                var right = actual[row].Split(' ');
-                Assert.AreEqual(left[0], right[0], $"row {row}: predicted label");
-                for (int i = 1; i < left.Length; i++)
-                {
-                    Assert.AreEqual(double.Parse(left[i], CultureInfo.InvariantCulture), double.Parse(right[i], CultureInfo.InvariantCulture), 1e-6, $"row {row}, score {i - 1}");
-                }
-            }
+            FreshProcess.AssertSameScores(expected, actual);
 
             using var deep = Flatten(ml.Model.LoadDeepOpt(modelPath, out _)).OfType<DeepPredictionTransformer>().Single();
             using var original = Flatten(model).OfType<DeepPredictionTransformer>().Single();

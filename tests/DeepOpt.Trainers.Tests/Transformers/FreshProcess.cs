@@ -1,0 +1,49 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace DeepOpt.Trainers.Tests;
+
+/// <summary>Loads a saved model in a fresh process (tests/DeepOpt.ModelLoadCheck) and compares its scores.</summary>
+internal static class FreshProcess
+{
+    /// <summary>Runs the checker on a saved model and returns the score lines it wrote.</summary>
+    /// <param name="modelPath">The saved model.</param>
+    /// <param name="scoresPath">Where the checker writes one line per row.</param>
+    /// <param name="textPath">A TSV of text rows to score, or null for the embedded digits.</param>
+    public static string[] Score(string modelPath, string scoresPath, string? textPath = null)
+    {
+        var checker = typeof(FreshProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ModelLoadCheck").Value!;
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { checker, modelPath, scoresPath, textPath }.OfType<string>())
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        string errors = process.StandardError.ReadToEnd() + process.StandardOutput.ReadToEnd();
+        Assert.IsTrue(process.WaitForExit(120_000), "the checker did not finish");
+        Assert.AreEqual(0, process.ExitCode, errors);
+        return File.ReadAllLines(scoresPath);
+    }
+
+    /// <summary>Labels must match exactly and scores to 1e-6: the weights load bitwise, but the CPU BLAS may split a
+    /// product differently under another process's load, which moves the last bit.</summary>
+    public static void AssertSameScores(IReadOnlyList<string> expected, IReadOnlyList<string> actual)
+    {
+        Assert.HasCount(expected.Count, actual);
+        for (int row = 0; row < actual.Count; row++)
+        {
+            var left = expected[row].Split(' ');
+            var right = actual[row].Split(' ');
+            Assert.AreEqual(left[0], right[0], $"row {row}: predicted label");
+            for (int i = 1; i < left.Length; i++)
+            {
+                Assert.AreEqual(double.Parse(left[i], CultureInfo.InvariantCulture), double.Parse(right[i], CultureInfo.InvariantCulture), 1e-6, $"row {row}, score {i - 1}");
+            }
+        }
+    }
+}
