@@ -1,0 +1,109 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using DeepOpt.AutoML;
+using DeepOpt.AutoML.Pruners;
+using DeepOpt.Cli.Config;
+using DeepOpt.Cli.Data;
+using DeepOpt.Examples;
+using Microsoft.ML;
+
+namespace DeepOpt.Cli.Commands;
+
+/// <summary>`deepopt sweep config.yaml`: tunes one or more trainers on the config's data and saves the best model.</summary>
+internal static class SweepCommand
+{
+    private static readonly string[] Keys = ["task", "metric", "seed", "data", "trainers", "tuner", "pruner", "maxTrials", "minutes", "output"];
+
+    public static async Task<int> RunAsync(string configPath, TextWriter output, CancellationToken cancellationToken)
+    {
+        var root = ConfigNode.Load(configPath);
+        string folder = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
+        var task = root.Child("task")?.Enum<TaskKind>() ?? TaskKind.Multiclass;
+        int seed = root.Child("seed")?.Int() ?? 1;
+        var data = DataConfig.Bind(root.Required("data"), folder);
+        var metricNode = root.Child("metric");
+        var trainerNodes = root.Required("trainers").Items().ToList();
+        string tuner = root.Child("tuner")?.String().ToLowerInvariant() ?? "cfo";
+        var prunerNode = root.Child("pruner");
+        int? maxTrials = root.Child("maxTrials")?.Int();
+        double? minutes = root.Child("minutes")?.Double();
+        string modelPath = Path.GetFullPath(root.Child("output")?.String() ?? "best-model.zip", folder);
+        root.RejectUnknownKeys(Keys);
+        if (maxTrials == null && minutes == null)
+        {
+            throw root.Error("give the sweep a budget: `maxTrials`, `minutes`, or both.");
+        }
+
+        var ml = new MLContext(seed);
+        var loaded = DataSources.Load(ml, data, task, seed);
+        var trainers = trainerNodes.Select(node => TrainerConfig.Sweepable(node, loaded, seed, ml)).ToArray();
+        foreach (var trainer in trainers)
+        {
+            trainer.BaseOptions.LabelColumnName = data.Label;
+        }
+
+        var experiment = ml.DeepOptAuto().CreateExperiment()
+            .SetDataset(loaded.Train, loaded.Validation)
+            .SetPipeline(loaded.Featurizer, trainers)
+            .SetMonitor(new TrialLines(output));
+        SetMetric(experiment, task, metricNode, data.Label);
+        _ = tuner switch
+        {
+            "cfo" or "costfrugal" => experiment.SetCostFrugalTuner(),
+            "bayesian" or "bayes" => experiment.SetBayesianTuner(),
+            "random" => experiment.SetRandomSearchTuner(),
+            "grid" => experiment.SetGridSearchTuner(),
+            _ => throw root.Required("tuner").Error($"'{tuner}' is not a tuner: use cfo, bayesian, random or grid."),
+        };
+        if (Pruner(prunerNode) is { } pruner)
+        {
+            experiment.SetPruner(pruner);
+        }
+
+        if (maxTrials is { } trials)
+        {
+            experiment.SetMaxTrials(trials);
+        }
+
+        if (minutes is { } m)
+        {
+            experiment.SetTrainingTimeInSeconds(m * 60);
+        }
+
+        var best = await experiment.RunAsync(cancellationToken).ConfigureAwait(false);
+        output.WriteLine($"Best: trial {best.TrialSettings.TrialId}, metric {best.Metric:F4}: {TrialLines.Describe(best.TrialSettings.Parameter)}");
+        if (loaded.Test != null)
+        {
+            output.WriteLine($"Test: {Evaluation.Describe(ml, task, best.Model!.Transform(loaded.Test), data.Label)}");
+        }
+
+        ml.Model.SaveDeepOpt(best.Model!, loaded.Train.Schema, modelPath);
+        output.WriteLine($"Saved the best model to {modelPath}.");
+        return 0;
+    }
+
+    private static void SetMetric(DeepOptExperiment experiment, TaskKind task, ConfigNode? node, string label)
+    {
+        switch (task)
+        {
+            case TaskKind.Binary:
+                experiment.SetBinaryClassificationMetric(node?.Enum<BinaryClassificationMetric>() ?? BinaryClassificationMetric.Accuracy, label);
+                break;
+            case TaskKind.Regression:
+                experiment.SetRegressionMetric(node?.Enum<RegressionMetric>() ?? RegressionMetric.RSquared, label);
+                break;
+            default:
+                experiment.SetMulticlassClassificationMetric(node?.Enum<MulticlassClassificationMetric>() ?? MulticlassClassificationMetric.MacroAccuracy, label);
+                break;
+        }
+    }
+
+    private static IPruner? Pruner(ConfigNode? node) => node?.String().ToLowerInvariant() switch
+    {
+        null or "none" => null,
+        "asha" => new SuccessiveHalvingPruner(),
+        "median" => new MedianPruner(),
+        "hyperband" => new HyperbandPruner(maxResource: 27),
+        var other => throw node!.Error($"'{other}' is not a pruner: use asha, median, hyperband or none."),
+    };
+}

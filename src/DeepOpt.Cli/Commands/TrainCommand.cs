@@ -1,0 +1,66 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using DeepOpt.Cli.Config;
+using DeepOpt.Cli.Data;
+using DeepOpt.Trainers;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace DeepOpt.Cli.Commands;
+
+/// <summary>`deepopt train config.yaml`: fits one trainer on the config's data and saves the model.</summary>
+internal static class TrainCommand
+{
+    private static readonly string[] Keys = ["task", "seed", "data", "trainer", "output"];
+
+    public static int Run(string configPath, TextWriter output)
+    {
+        var root = ConfigNode.Load(configPath);
+        string folder = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
+        var task = root.Child("task")?.Enum<TaskKind>() ?? TaskKind.Multiclass;
+        int seed = root.Child("seed")?.Int() ?? 1;
+        var data = DataConfig.Bind(root.Required("data"), folder);
+        var trainerNode = root.Required("trainer");
+        string modelPath = Path.GetFullPath(root.Child("output")?.String() ?? "model.zip", folder);
+        root.RejectUnknownKeys(Keys);
+
+        var ml = new MLContext(seed);
+        var loaded = DataSources.Load(ml, data, task, seed);
+        var options = TrainerConfig.Options(trainerNode, loaded, seed);
+        options.LabelColumnName = data.Label;
+        options.Progress = new EpochLines(output);
+
+        var featurizer = loaded.Featurizer.Fit(loaded.Train);
+        options.ValidationSet = featurizer.Transform(loaded.Validation);
+        var trained = Trainer(ml, task, options).Fit(featurizer.Transform(loaded.Train));
+        var model = new TransformerChain<ITransformer>(featurizer, trained);
+        output.WriteLine($"Validation: {Evaluation.Describe(ml, task, model.Transform(loaded.Validation), data.Label)}");
+        if (loaded.Test != null)
+        {
+            output.WriteLine($"Test: {Evaluation.Describe(ml, task, model.Transform(loaded.Test), data.Label)}");
+        }
+
+        ml.Model.SaveDeepOpt(model, loaded.Train.Schema, modelPath);
+        output.WriteLine($"Saved the model to {modelPath} (load it with ml.Model.LoadDeepOpt).");
+        return 0;
+    }
+
+    private static IEstimator<ITransformer> Trainer(MLContext ml, TaskKind task, DeepTrainerOptions options) => (task, options) switch
+    {
+        (TaskKind.Multiclass, CnnOptions o) => ml.MulticlassClassification.Trainers.Cnn(o),
+        (TaskKind.Multiclass, LstmOptions o) => ml.MulticlassClassification.Trainers.Lstm(o),
+        (TaskKind.Multiclass, MlpOptions o) => ml.MulticlassClassification.Trainers.Mlp(o),
+        (TaskKind.Binary, CnnOptions o) => ml.BinaryClassification.Trainers.Cnn(o),
+        (TaskKind.Binary, LstmOptions o) => ml.BinaryClassification.Trainers.Lstm(o),
+        (TaskKind.Binary, MlpOptions o) => ml.BinaryClassification.Trainers.Mlp(o),
+        (TaskKind.Regression, MlpOptions o) => ml.Regression.Trainers.Mlp(o),
+        _ => throw new InvalidOperationException($"The {options.GetType().Name[..^7]} trainer does not do {task}: use kind: mlp for regression."),
+    };
+
+    /// <summary>One line per epoch, on the training thread.</summary>
+    private sealed class EpochLines(TextWriter output) : IProgress<EpochReport>
+    {
+        public void Report(EpochReport r) => output.WriteLine(
+            $"epoch {r.Epoch,3}/{r.TotalEpochs}  loss {r.TrainLoss:F4}  validation {r.ValidationMetric:F4}  lr {r.LearningRate:G3}  {r.Seconds:F1} s");
+    }
+}

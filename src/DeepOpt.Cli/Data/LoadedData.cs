@@ -1,0 +1,29 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using Microsoft.ML;
+
+namespace DeepOpt.Cli.Data;
+
+/// <summary>What a task predicts.</summary>
+public enum TaskKind
+{
+    /// <summary>One of several classes; the label is mapped to a key.</summary>
+    Multiclass,
+
+    /// <summary>True or false; the label is read as a Boolean.</summary>
+    Binary,
+
+    /// <summary>A number; the label is read as a Single.</summary>
+    Regression,
+}
+
+/// <summary>The loaded rows and what the trainer needs to know about them.</summary>
+/// <param name="Train">Training rows, before the featurizer.</param>
+/// <param name="Validation">Validation rows, before the featurizer.</param>
+/// <param name="Test">Test rows, or null.</param>
+/// <param name="Featurizer">The transforms before the trainer (label to key, features, images).</param>
+/// <param name="FeatureColumn">The column the trainer reads.</param>
+/// <param name="ImageHeight">The image height for a CNN, or 0.</param>
+/// <param name="ImageWidth">The image width for a CNN, or 0.</param>
+internal sealed record LoadedData(
+    IDataView Train, IDataView Validation, IDataView? Test, IEstimator<ITransformer> Featurizer, string FeatureColumn, int ImageHeight, int ImageWidth);

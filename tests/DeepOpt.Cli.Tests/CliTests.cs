@@ -1,0 +1,160 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using System.Diagnostics;
+using System.Reflection;
+using DeepOpt.Cli.Commands;
+using DeepOpt.Cli.Config;
+using DeepOpt.Trainers;
+using Microsoft.ML;
+
+namespace DeepOpt.Cli.Tests;
+
+[TestClass]
+public class CliTests
+{
+    [TestMethod]
+    public void Train_FromYamlOnCsv_PrintsMetricsAndSavesALoadableModel()
+    {
+        using var space = new Workspace();
+        space.Csv("train.csv", 800, 1);
+        space.Csv("test.csv", 300, 2);
+        string config = space.File("train.yaml", """
+            task: multiclass
+            data:
+              train: train.csv
+              test: test.csv
+              label: Label
+            trainer:
+              kind: mlp
+              options:
+                HiddenLayerSizes: [64, 64]
+                Epochs: 30
+                LearningRate: 0.01
+                ThreadCount: 1
+            output: model.zip
+            """);
+        var output = new StringWriter();
+
+        Assert.AreEqual(0, TrainCommand.Run(config, output));
+
+        StringAssert.Contains(output.ToString(), "epoch  30/30");
+        StringAssert.Contains(output.ToString(), "Test: accuracy");
+        var ml = new MLContext();
+        var model = ml.Model.LoadDeepOpt(Path.Combine(space.Folder, "model.zip"), out _);
+        var data = ml.Data.LoadFromTextFile(Path.Combine(space.Folder, "test.csv"),
+            [new("x", Microsoft.ML.Data.DataKind.Single, 0), new("y", Microsoft.ML.Data.DataKind.Single, 1), new("Label", Microsoft.ML.Data.DataKind.String, 2)],
+            ',', hasHeader: true);
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(data));
+        Assert.IsTrue(metrics.MicroAccuracy > 0.8, $"{metrics.MicroAccuracy}");
+    }
+
+    [TestMethod]
+    public void Train_ImageFolders_LearnsBarsWithTheCnn()
+    {
+        using var space = new Workspace();
+        space.Images("images", 60, 1);
+        string config = space.File("images.json", """
+            {
+              "data": { "format": "images", "train": "images", "imageSize": [12, 12], "validationFraction": 0.25 },
+              "trainer": { "kind": "cnn", "options": { "ConvFilters": [8, 16], "DenseUnits": 32, "Epochs": 10, "LearningRate": 0.003, "ThreadCount": 1 } }
+            }
+            """);
+        var output = new StringWriter();
+
+        Assert.AreEqual(0, TrainCommand.Run(config, output));
+
+        var line = output.ToString().Split('\n').Single(l => l.StartsWith("Validation:", StringComparison.Ordinal));
+        double accuracy = double.Parse(line.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.IsTrue(accuracy >= 90, line);
+    }
+
+    [TestMethod]
+    public async Task Sweep_FromJson_RunsItsBudgetAndSavesTheBestModel()
+    {
+        using var space = new Workspace();
+        space.Csv("train.csv", 600, 1);
+        string config = space.File("sweep.json", """
+            {
+              "task": "multiclass",
+              "metric": "MicroAccuracy",
+              "data": { "train": "train.csv", "validationFraction": 0.3 },
+              "trainers": [
+                { "kind": "mlp", "options": { "ThreadCount": 1 }, "searchSpace": { "Epochs": { "min": 2, "max": 20 }, "Optimizer": ["Adam", "AdamW"] } }
+              ],
+              "tuner": "random",
+              "pruner": "asha",
+              "maxTrials": 4,
+              "output": "best.zip"
+            }
+            """);
+        var output = new StringWriter();
+
+        Assert.AreEqual(0, await SweepCommand.RunAsync(config, output, CancellationToken.None));
+
+        string text = output.ToString();
+        Assert.AreEqual(4, text.Split('\n').Count(l => l.Contains(" running ", StringComparison.Ordinal)), text);
+        StringAssert.Contains(text, "Best: trial");
+        Assert.IsTrue(File.Exists(Path.Combine(space.Folder, "best.zip")));
+    }
+
+    [TestMethod]
+    [DataRow("trainer:\n  kind: mlp\n  options:\n    Epoch: 3\n", 6, 5, "trainer.options.Epoch", "Did you mean `Epochs`?")]
+    [DataRow("trainer:\n  kind: mlp\n  options:\n    Epochs: three\n", 6, 13, "trainer.options.Epochs", "expected a whole number")]
+    [DataRow("trainer:\n  kind: mlp\n  options:\n    LearningRate: -1\n", 6, 19, "trainer.options.LearningRate", "LearningRate")]
+    [DataRow("trainer:\n  kind: mlpp\n", 4, 9, "trainer.kind", "use cnn, mlp, lstm or gru")]
+    [DataRow("trainer:\n  kind: mlp\nouptut: m.zip\n", 5, 1, "ouptut", "Did you mean `output`?")]
+    [DataRow("trainer:\n  kind: mlp\n  options:\n    Optimizer: Adamm\n", 6, 16, "trainer.options.Optimizer", "is not one of")]
+    public void Train_BadConfig_ErrorPointsAtLineAndKey(string tail, int line, int column, string key, string message)
+    {
+        using var space = new Workspace();
+        space.Csv("train.csv", 50, 1);
+        string config = space.File("bad.yaml", "data:\n  train: train.csv\n" + tail);
+
+        var error = Assert.ThrowsExactly<ConfigException>(() => TrainCommand.Run(config, new StringWriter()));
+
+        Assert.AreEqual(line, error.Line, error.Message);
+        Assert.AreEqual(column, error.Column, error.Message);
+        Assert.AreEqual(key, error.Key, error.Message);
+        StringAssert.Contains(error.Message, message);
+        StringAssert.StartsWith(error.Message, $"{config}:{line}:{column}: `{key}`");
+    }
+
+    [TestMethod]
+    public void Train_MissingLabelColumn_NamesTheColumnsThereAre()
+    {
+        using var space = new Workspace();
+        space.Csv("train.csv", 50, 1);
+        string config = space.File("bad.yaml", "data:\n  train: train.csv\n  label: Class\ntrainer:\n  kind: mlp\n");
+
+        var error = Assert.ThrowsExactly<ConfigException>(() => TrainCommand.Run(config, new StringWriter()));
+
+        StringAssert.Contains(error.Message, "the label column 'Class' is not in the header");
+        StringAssert.Contains(error.Message, "x, y, Label");
+        Assert.AreEqual(3, error.Line);
+    }
+
+    [TestMethod]
+    public void Help_ListsEveryCommandAndArgument()
+    {
+        string cli = typeof(CliTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "DeepOptCli").Value!;
+        string Help(params string[] args)
+        {
+            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardOutput = true };
+            start.ArgumentList.Add(cli);
+            foreach (var a in args)
+            {
+                start.ArgumentList.Add(a);
+            }
+
+            using var process = Process.Start(start)!;
+            string text = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return text;
+        }
+
+        string top = Help("--help");
+        StringAssert.Contains(top, "train");
+        StringAssert.Contains(top, "sweep");
+        StringAssert.Contains(Help("sweep", "--help"), "<config>");
+    }
+}
