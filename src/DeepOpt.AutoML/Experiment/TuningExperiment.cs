@@ -2,6 +2,7 @@
 
 using System.Diagnostics;
 using DeepOpt.AutoML.Pruners;
+using DeepOpt.AutoML.Storage;
 using DeepOpt.AutoML.Tuners;
 
 namespace DeepOpt.AutoML.Experiment;
@@ -27,6 +28,16 @@ namespace DeepOpt.AutoML.Experiment;
 /// <see cref="TrialPrunedException"/> or returns <see cref="TrialState.Pruned"/>) is recorded as pruned with its last
 /// reported value: the tuner hears about it as pruned, it never counts as a failure and never becomes the best trial.
 /// </para>
+/// <para>
+/// Trials live in a store (<see cref="SetStorage(string)"/>): in memory unless told otherwise, a SQLite file for a
+/// sweep that survives its process, PostgreSQL for many workers on one sweep. The trial budget counts every trial of
+/// the sweep, whoever ran it and in which run. An experiment restarted on the same store and sweep name replays the
+/// finished trials into its tuner and goes on where the sweep stopped. A trial that was running when its process died
+/// is marked <see cref="TrialState.Failed"/> (never re-run): at once when a SQLite sweep finds its process gone, else
+/// once its heartbeat is older than the timeout (<see cref="SetHeartbeatTimeout"/>); it counts once against the
+/// budget. Other workers' running trials reach the tuner through <see cref="ITuner.ReportPending"/>, so that workers do
+/// not propose the same point, and the pruner compares a trial with every trial in the store.
+/// </para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -40,21 +51,32 @@ namespace DeepOpt.AutoML.Experiment;
 /// MyOptions bestOptions = best.TrialSettings.Parameter.AsType&lt;MyOptions&gt;();
 /// </code>
 /// </example>
-public sealed class TuningExperiment : IIntermediateReporter
+public sealed class TuningExperiment : IIntermediateReporter, IDisposable
 {
     private readonly object _gate = new();
     private readonly Dictionary<int, TrialSettings> _running = [];
     private readonly List<TrialResult> _finished = [];
     private readonly Dictionary<int, TrialResult> _progress = [];
+    private readonly HashSet<int> _told = [];
+    private readonly HashSet<int> _reportedPending = [];
     private ITuner? _tuner;
     private ITrialRunner? _runner;
     private IMonitor? _monitor;
     private IPruner? _pruner;
     private int? _maxTrials;
     private TimeSpan? _timeBudget;
-    private int _nextTrialId;
     private Exception? _firstFailure;
     private string? _firstFailureMessage;
+    private ITrialStore? _store;
+    private bool _ownsStore;
+    private bool _opened;
+    private string _sweepName = "default";
+    private string? _workerId;
+    private WorkerIdentity? _worker;
+    private SearchSpace.SearchSpace? _searchSpace;
+    private TimeSpan _heartbeatTimeout = TimeSpan.FromSeconds(60);
+    private int _parallelTrials = 1;
+    private TrialHeartbeat? _heartbeat;
 
     /// <summary>Gets the best completed trial so far (lowest loss), or null.</summary>
     public TrialResult? BestResult { get; private set; }
@@ -135,26 +157,11 @@ public sealed class TuningExperiment : IIntermediateReporter
         return this;
     }
 
-    /// <summary>Starts a trial: the tuner proposes its configuration.</summary>
+    /// <summary>Starts a trial: the tuner proposes its configuration, and the store records it as running.</summary>
     /// <returns>The trial's settings, with the proposed <see cref="TrialSettings.Parameter"/>.</returns>
-    public TrialSettings Ask()
-    {
-        var tuner = _tuner ?? throw new InvalidOperationException("Set a tuner with SetTuner before asking for a trial.");
-        lock (_gate)
-        {
-            var settings = new TrialSettings { TrialId = _nextTrialId++, StartedAtUtc = DateTime.UtcNow, Reporter = this };
-            settings.Parameter = tuner.Propose(settings);
-            _running.Add(settings.TrialId, settings);
-            _progress.Add(settings.TrialId, new TrialResult
-            {
-                TrialSettings = settings,
-                State = TrialState.Running,
-                Loss = double.NaN,
-                Metric = double.NaN,
-            });
-            return settings;
-        }
-    }
+    /// <remarks>Ask ignores the trial budget: callers driving trials themselves decide when to stop.</remarks>
+    /// <exception cref="TrialStoreException">The store failed, or holds this sweep with a different search space.</exception>
+    public TrialSettings Ask() => TryAsk(null)!;
 
     /// <summary>Records an intermediate value of a running trial and asks the pruner whether to stop it.</summary>
     /// <param name="trialId">The id <see cref="Ask"/> gave.</param>
@@ -173,12 +180,14 @@ public sealed class TuningExperiment : IIntermediateReporter
             running.IntermediateValues.Add(value);
             running.Loss = value.Loss;
             running.Metric = value.Metric;
+            _store!.ReportIntermediate(_sweepName, trialId, [.. running.IntermediateValues]);
             if (_pruner == null)
             {
                 return false;
             }
 
-            var others = _finished.Concat(_progress.Values.Where(t => t.TrialSettings.TrialId != trialId)).ToList();
+            // Every other trial of the sweep, other workers' included, as the store has them.
+            var others = _store.GetTrials(_sweepName).Where(t => t.TrialId != trialId).Select(t => t.Result).ToList();
             return _pruner.ShouldPrune(running, others);
         }
     }
@@ -200,27 +209,35 @@ public sealed class TuningExperiment : IIntermediateReporter
                 result.IntermediateValues = progress.IntermediateValues;
             }
 
-            if (result.IsPruned)
+            try
             {
-                FinishPruned(result);
-                return;
-            }
+                if (result.IsPruned)
+                {
+                    FinishPruned(result);
+                    return;
+                }
 
-            if (result.IsFailed)
-            {
-                result.State = TrialState.Failed;
-                result.ErrorMessage ??= $"The trial returned a loss of {result.Loss}.";
-                Finish(result, null);
-                return;
-            }
+                if (result.IsFailed)
+                {
+                    result.State = TrialState.Failed;
+                    result.ErrorMessage ??= $"The trial returned a loss of {result.Loss}.";
+                    Finish(result, null);
+                    return;
+                }
 
-            _tuner!.Update(result);
-            _finished.Add(result);
-            _monitor?.ReportCompletedTrial(result);
-            if (BestResult == null || result.Loss < BestResult.Loss)
+                result.State = TrialState.Completed;
+                _tuner!.Update(result);
+                _finished.Add(result);
+                _monitor?.ReportCompletedTrial(result);
+                if (BestResult == null || result.Loss < BestResult.Loss)
+                {
+                    BestResult = result;
+                    _monitor?.ReportBestTrial(result);
+                }
+            }
+            finally
             {
-                BestResult = result;
-                _monitor?.ReportBestTrial(result);
+                Persist(result);
             }
         }
     }
@@ -246,14 +263,21 @@ public sealed class TuningExperiment : IIntermediateReporter
                 DurationInMilliseconds = (settings.EndedAtUtc.Value - settings.StartedAtUtc).TotalMilliseconds,
                 IntermediateValues = progress.IntermediateValues,
             };
-            if (exception is TrialPrunedException)
+            try
             {
-                result.State = TrialState.Pruned;
-                FinishPruned(result);
-                return;
-            }
+                if (exception is TrialPrunedException)
+                {
+                    result.State = TrialState.Pruned;
+                    FinishPruned(result);
+                    return;
+                }
 
-            Finish(result, exception);
+                Finish(result, exception);
+            }
+            finally
+            {
+                Persist(result);
+            }
         }
     }
 
@@ -283,26 +307,36 @@ public sealed class TuningExperiment : IIntermediateReporter
             budget.CancelAfter(limit);
         }
 
-        int started = 0;
-        while ((_maxTrials == null || started < _maxTrials) && !budget.IsCancellationRequested)
+        // Up to K trials at once; the budget is checked by the store, across every worker of the sweep.
+        Synchronize();
+        var active = new List<Task>();
+        bool spent = false;
+        while (true)
         {
-            var settings = Ask();
-            started++;
-            _monitor?.ReportRunningTrial(settings);
-            try
+            while (!spent && active.Count < _parallelTrials && !budget.IsCancellationRequested)
             {
-                var result = await _runner.RunAsync(settings, budget.Token).ConfigureAwait(false);
-                Tell(settings.TrialId, result ?? throw new InvalidOperationException("The trial runner returned no result."));
-            }
-            catch (Exception ex)
-            {
-                Tell(settings.TrialId, ex);
-                if (ex is OperationCanceledException && budget.IsCancellationRequested)
+                var settings = TryAsk(_maxTrials);
+                if (settings == null)
                 {
+                    spent = true;
                     break;
                 }
+
+                _monitor?.ReportRunningTrial(settings);
+                active.Add(RunTrialAsync(_runner, settings, budget.Token));
             }
+
+            if (active.Count == 0)
+            {
+                break;
+            }
+
+            var done = await Task.WhenAny(active).ConfigureAwait(false);
+            active.Remove(done);
+            await done.ConfigureAwait(false);
         }
+
+        Synchronize();
 
         if (BestResult != null)
         {
@@ -319,6 +353,277 @@ public sealed class TuningExperiment : IIntermediateReporter
         cancellationToken.ThrowIfCancellationRequested();
         throw new TimeoutException($"The time budget of {_timeBudget?.TotalSeconds} s ran out before any trial completed "
             + $"(after {clock.Elapsed.TotalSeconds:F1} s). Raise it with SetTrainingTimeInSeconds.");
+    }
+
+    /// <summary>Sets where trials are kept: a file path (SQLite), a SQLite connection string (<c>Data Source=...</c>)
+    /// or a PostgreSQL one (<c>Host=...;Username=...;Password=...;Database=...</c>).</summary>
+    /// <param name="pathOrConnectionString">The path or connection string.</param>
+    /// <returns>This experiment.</returns>
+    /// <remarks>A sweep on a SQLite file resumes after a crash; on PostgreSQL, many workers share it. The experiment
+    /// owns the store it opens and closes it in <see cref="Dispose"/>.</remarks>
+    public TuningExperiment SetStorage(string pathOrConnectionString)
+    {
+        var store = TrialStores.Open(pathOrConnectionString);
+        SetStorage(store);
+        _ownsStore = true;
+        return this;
+    }
+
+    /// <summary>Sets the store that keeps the trials; the caller keeps ownership of it.</summary>
+    /// <param name="store">The store, for example <see cref="InMemoryTrialStore"/> or <see cref="SqliteTrialStore"/>.</param>
+    /// <returns>This experiment.</returns>
+    public TuningExperiment SetStorage(ITrialStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        EnsureNotStarted(nameof(SetStorage));
+        if (_ownsStore)
+        {
+            _store?.Dispose();
+        }
+
+        _store = store;
+        _ownsStore = false;
+        return this;
+    }
+
+    /// <summary>Sets the sweep's name: experiments on one store with the same name share (and resume) its trials.</summary>
+    /// <param name="sweepName">The name; "default" unless set.</param>
+    /// <returns>This experiment.</returns>
+    public TuningExperiment SetSweepName(string sweepName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sweepName);
+        EnsureNotStarted(nameof(SetSweepName));
+        _sweepName = sweepName;
+        return this;
+    }
+
+    /// <summary>Sets this worker's id, recorded with each trial it runs.</summary>
+    /// <param name="workerId">The id, unique among the sweep's workers; <c>host-pid-random</c> unless set.</param>
+    /// <returns>This experiment.</returns>
+    public TuningExperiment SetWorkerId(string workerId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(workerId);
+        EnsureNotStarted(nameof(SetWorkerId));
+        _workerId = workerId;
+        return this;
+    }
+
+    /// <summary>Sets the search space the tuner searches, so the store can refuse to resume the sweep with another.</summary>
+    /// <param name="searchSpace">The space.</param>
+    /// <returns>This experiment.</returns>
+    public TuningExperiment SetSearchSpace(SearchSpace.SearchSpace searchSpace)
+    {
+        _searchSpace = searchSpace ?? throw new ArgumentNullException(nameof(searchSpace));
+        EnsureNotStarted(nameof(SetSearchSpace));
+        return this;
+    }
+
+    /// <summary>Sets how long a running trial may go without a heartbeat before another worker marks it failed.
+    /// Heartbeats are sent every quarter of it.</summary>
+    /// <param name="timeout">Positive; 60 s unless set. Make it longer than any pause of a worker (a long garbage
+    /// collection, a network hiccup), or its live trials get reclaimed.</param>
+    /// <returns>This experiment.</returns>
+    public TuningExperiment SetHeartbeatTimeout(TimeSpan timeout)
+    {
+        if (timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), $"`timeout` must be positive, but got {timeout}.");
+        }
+
+        _heartbeatTimeout = timeout;
+        return this;
+    }
+
+    /// <summary>Sets how many trials this process runs at once (the runner must be safe to call concurrently).</summary>
+    /// <param name="count">At least 1; 1 unless set.</param>
+    /// <returns>This experiment.</returns>
+    public TuningExperiment SetParallelTrials(int count)
+    {
+        if (count < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), $"`count` must be at least 1, but got {count}.");
+        }
+
+        _parallelTrials = count;
+        return this;
+    }
+
+    /// <summary>Stops the heartbeat and closes a store the experiment opened from a path or connection string.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _heartbeat?.Dispose();
+            _heartbeat = null;
+            if (_ownsStore)
+            {
+                _store?.Dispose();
+                _ownsStore = false;
+            }
+        }
+    }
+
+    private TrialSettings? TryAsk(int? maxTrials)
+    {
+        var tuner = _tuner ?? throw new InvalidOperationException("Set a tuner with SetTuner before asking for a trial.");
+        lock (_gate)
+        {
+            var store = Open();
+            TrialSettings? settings = null;
+            var stored = store.StartTrial(_sweepName, _worker!, maxTrials, _heartbeatTimeout, (trialId, history) =>
+            {
+                Absorb(history);
+                settings = new TrialSettings { TrialId = trialId, StartedAtUtc = DateTime.UtcNow, Reporter = this };
+                settings.Parameter = tuner.Propose(settings);
+                return settings.Parameter;
+            });
+            if (stored == null)
+            {
+                return null;
+            }
+
+            _running.Add(settings!.TrialId, settings);
+            _progress.Add(settings.TrialId, new TrialResult
+            {
+                TrialSettings = settings,
+                State = TrialState.Running,
+                Loss = double.NaN,
+                Metric = double.NaN,
+            });
+            _heartbeat ??= new TrialHeartbeat(store, _sweepName, _worker!.WorkerId,
+                TimeSpan.FromMilliseconds(Math.Max(50, _heartbeatTimeout.TotalMilliseconds / 4)), RunningTrialIds);
+            return settings;
+        }
+    }
+
+    private async Task RunTrialAsync(ITrialRunner runner, TrialSettings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await runner.RunAsync(settings, cancellationToken).ConfigureAwait(false);
+            Tell(settings.TrialId, result ?? throw new InvalidOperationException("The trial runner returned no result."));
+        }
+        catch (Exception ex) when (ex is not TrialStoreException)
+        {
+            Tell(settings.TrialId, ex);
+        }
+    }
+
+    private IReadOnlyCollection<int> RunningTrialIds()
+    {
+        lock (_gate)
+        {
+            return [.. _running.Keys];
+        }
+    }
+
+    /// <summary>Opens the sweep once: creates it, or checks the stored one has this experiment's search space.</summary>
+    private ITrialStore Open()
+    {
+        _store ??= new InMemoryTrialStore();
+        _worker ??= WorkerIdentity.ForThisProcess(_workerId);
+        if (!_opened)
+        {
+            var settings = new Dictionary<string, string?>
+            {
+                ["maxTrials"] = _maxTrials?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["trainingTimeInSeconds"] = _timeBudget?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["tuner"] = _tuner?.GetType().FullName,
+                ["pruner"] = _pruner?.GetType().FullName,
+            };
+            string definition = SweepDefinition.ToJson(_searchSpace, settings);
+            string stored = _store.OpenSweep(_sweepName, definition);
+            SweepDefinition.EnsureSameSpace(stored, definition, _sweepName, _store.Location);
+            _opened = true;
+        }
+
+        return _store;
+    }
+
+    /// <summary>Brings the tuner and the trial list up to date with the store (other workers, earlier runs).</summary>
+    private void Synchronize()
+    {
+        lock (_gate)
+        {
+            Absorb(Open().GetTrials(_sweepName));
+        }
+    }
+
+    /// <summary>Tells the tuner every finished trial it has not heard of (a replay) and every running trial that is
+    /// not this experiment's (so it can avoid proposing the same point).</summary>
+    private void Absorb(IReadOnlyList<StoredTrial> history)
+    {
+        foreach (var trial in history)
+        {
+            if (_running.ContainsKey(trial.TrialId))
+            {
+                continue;
+            }
+
+            if (trial.IsFinished && _told.Add(trial.TrialId))
+            {
+                _tuner!.Update(TrialCopiesForTuner(trial.Result));
+                _finished.Add(trial.Result);
+                if (trial.State == TrialState.Completed && double.IsFinite(trial.Result.Loss)
+                    && (BestResult == null || trial.Result.Loss < BestResult.Loss))
+                {
+                    BestResult = trial.Result;
+                }
+
+                if (trial.State == TrialState.Failed)
+                {
+                    _firstFailureMessage ??= trial.Result.ErrorMessage;
+                }
+            }
+            else if (trial.State == TrialState.Running && _reportedPending.Add(trial.TrialId))
+            {
+                _tuner!.ReportPending(trial.Result.TrialSettings);
+            }
+        }
+    }
+
+    /// <summary>A stored trial as the tuner sees it: a fresh copy, so a tuner that keeps or edits it cannot change
+    /// the trial list.</summary>
+    private static TrialResult TrialCopiesForTuner(TrialResult result) => new()
+    {
+        TrialSettings = new TrialSettings
+        {
+            TrialId = result.TrialSettings.TrialId,
+            Parameter = SearchSpace.Parameter.FromJson(result.TrialSettings.Parameter.ToJson()),
+            StartedAtUtc = result.TrialSettings.StartedAtUtc,
+            EndedAtUtc = result.TrialSettings.EndedAtUtc,
+        },
+        Metric = result.Metric,
+        Loss = result.Loss,
+        DurationInMilliseconds = result.DurationInMilliseconds,
+        State = result.State,
+        ErrorMessage = result.ErrorMessage,
+        IntermediateValues = [.. result.IntermediateValues],
+        PeakMemoryInMegaByte = result.PeakMemoryInMegaByte,
+    };
+
+    /// <summary>Writes a finished trial to the store; the last step of every tell, done even when a tuner or
+    /// monitor threw.</summary>
+    private void Persist(TrialResult result)
+    {
+        int trialId = result.TrialSettings.TrialId;
+        _told.Add(trialId);
+        if (_running.Count == 0)
+        {
+            _heartbeat?.Dispose();
+            _heartbeat = null;
+        }
+
+        // False when another worker reclaimed the trial meanwhile: the store's record (failed) stands.
+        _store!.FinishTrial(_sweepName, _worker!.WorkerId, result);
+    }
+
+    private void EnsureNotStarted(string method)
+    {
+        if (_opened)
+        {
+            throw new InvalidOperationException($"Call {method} before the first trial starts: the sweep is already open.");
+        }
     }
 
     private TrialResult TakeRunning(int trialId)

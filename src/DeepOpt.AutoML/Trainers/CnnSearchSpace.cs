@@ -41,7 +41,9 @@ public sealed class CnnSearchSpace
     public int BatchSize { get; set; } = 128;
 
     /// <summary>Gets or sets the filters of the first block; each later block doubles them.</summary>
-    [Range(8, 64, 16, true)]
+    /// <remarks>Multiples of 8 only: libtorch 2.10's oneDNN convolution backward pass returns NaN now and then for
+    /// other channel counts on multi-threaded AMD Zen processors, even capped at AVX2 (see the README).</remarks>
+    [Choice(new object[] { 8, 16, 24, 32, 48, 64 }, 16)]
     public int Filters { get; set; } = 16;
 
     /// <summary>Gets or sets the number of convolution blocks.</summary>

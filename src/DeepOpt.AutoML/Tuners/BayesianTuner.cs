@@ -31,6 +31,10 @@ namespace DeepOpt.AutoML.Tuners;
 /// <item><description>Failed trials stay out of the model but are remembered: neither they nor any finished trial are
 /// proposed again. Pruned trials enter the model with their last reported value (a pessimistic bound on their
 /// final loss) and never move the trust region.</description></item>
+/// <item><description>Running trials (its own, and other workers' told through <see cref="ReportPending"/>): a
+/// constant liar. Each enters the model with the worst loss seen so far until its result comes, so expected
+/// improvement collapses around it and parallel proposals spread out; it is never proposed again. During the initial
+/// design, a trial the tuner did not propose takes the next design point.</description></item>
 /// </list>
 /// </remarks>
 public sealed class BayesianTuner : ITuner
@@ -136,13 +140,24 @@ public sealed class BayesianTuner : ITuner
     }
 
     /// <inheritdoc/>
+    public void ReportPending(TrialSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (_features.Count == 0 || _pending.ContainsKey(settings.TrialId))
+        {
+            return;
+        }
+
+        _pending[settings.TrialId] = (Foreign(settings.Parameter), false);
+    }
+
+    /// <inheritdoc/>
     public void Update(TrialResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         if (!_pending.Remove(result.TrialSettings.TrialId, out var pending))
         {
-            pending = (_sampler.Snap(_searchSpace.MappingToFeatureSpace(result.TrialSettings.Parameter)), false);
-            _seen.Add(_searchSpace.SampleFromFeatureSpace(pending.Point).ToJson());
+            pending = (Foreign(result.TrialSettings.Parameter), false);
         }
 
         _finished++;
@@ -159,6 +174,15 @@ public sealed class BayesianTuner : ITuner
             _points.Add(pending.Point);
             _losses.Add(result.Loss);
         }
+    }
+
+    /// <summary>The point of a trial this tuner did not propose; it is marked tried and takes a design slot.</summary>
+    private double[] Foreign(Parameter parameter)
+    {
+        var point = _sampler.Snap(_searchSpace.MappingToFeatureSpace(parameter));
+        _seen.Add(_searchSpace.SampleFromFeatureSpace(point).ToJson());
+        _proposed++;
+        return point;
     }
 
     private IEnumerable<double[]> MaximiseExpectedImprovement(bool local)
@@ -251,9 +275,12 @@ public sealed class BayesianTuner : ITuner
 
     private void FitModel(out double bestZ)
     {
+        // Constant liar: running trials count as the worst loss so far until their results come.
         int n = _losses.Count;
-        var y = Warp(_losses);
-        _model.SetData(_points.Select(Encode).ToArray(), y);
+        double lie = _losses.Max();
+        var running = _pending.Values.Where(p => p.Point.Length == _features.Count).Select(p => p.Point).ToList();
+        var y = Warp([.. _losses, .. running.Select(_ => lie)]);
+        _model.SetData(_points.Concat(running).Select(Encode).ToArray(), y);
         bool refit = _countAtLastFit < 0 || n <= 30 || n - _countAtLastFit >= Math.Max(1, n / 10);
         if (refit)
         {

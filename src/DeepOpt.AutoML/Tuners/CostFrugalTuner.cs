@@ -29,6 +29,11 @@ namespace DeepOpt.AutoML.Tuners;
 /// never returns to the init point, and a choice is resampled rather than stepped along as if ordered. Failed trials
 /// count as no improvement, and so do pruned ones. Proposals and updates cost a few microseconds.
 /// </para>
+/// <para>
+/// Trials running elsewhere (<see cref="ReportPending"/>, another worker's) take the start point and are never proposed
+/// again while they run: a proposal equal to a running configuration is replaced by the search's next move, so N
+/// workers on one sweep spread around the incumbent instead of repeating each other.
+/// </para>
 /// </remarks>
 public sealed class CostFrugalTuner : ITuner
 {
@@ -36,6 +41,7 @@ public sealed class CostFrugalTuner : ITuner
     private readonly IReadOnlyList<FeatureInfo> _features;
     private readonly Random _random;
     private readonly Dictionary<int, double[]> _pending = [];
+    private readonly Dictionary<int, string> _running = [];
     private Flow2 _thread;
 
     /// <summary>Initializes a cost-frugal tuner that starts from the space's default point.</summary>
@@ -74,15 +80,33 @@ public sealed class CostFrugalTuner : ITuner
             Restart();
         }
 
+        // A few more moves when the proposal is running already (another worker's trial, or a parallel one).
         var point = _thread.Propose();
+        var parameter = _searchSpace.SampleFromFeatureSpace(point);
+        for (int attempt = 0; attempt < 8 && _running.ContainsValue(parameter.ToJson()); attempt++)
+        {
+            point = _thread.Propose();
+            parameter = _searchSpace.SampleFromFeatureSpace(point);
+        }
+
         _pending[settings.TrialId] = point;
-        return _searchSpace.SampleFromFeatureSpace(point);
+        _running[settings.TrialId] = parameter.ToJson();
+        return parameter;
+    }
+
+    /// <inheritdoc/>
+    public void ReportPending(TrialSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _thread.MarkStarted();
+        _running[settings.TrialId] = settings.Parameter.ToJson();
     }
 
     /// <inheritdoc/>
     public void Update(TrialResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        _running.Remove(result.TrialSettings.TrialId);
         if (!_pending.Remove(result.TrialSettings.TrialId, out var point))
         {
             // A replayed result this tuner did not propose: it still informs the incumbent.

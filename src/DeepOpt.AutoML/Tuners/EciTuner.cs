@@ -38,7 +38,7 @@ public sealed class EciTuner : ITuner
     private readonly Dictionary<string, ITuner> _tuners = [];
     private readonly Dictionary<string, PipelineStats> _stats = [];
     private readonly Dictionary<int, string> _pending = [];
-    private readonly Queue<string> _untried;
+    private readonly List<string> _untried;
     private readonly Random _random;
 
     /// <summary>Initializes an ECI chooser whose pipelines are tuned by <see cref="CostFrugalTuner"/>.</summary>
@@ -73,7 +73,7 @@ public sealed class EciTuner : ITuner
             _stats[_names[i]] = new PipelineStats();
         }
 
-        _untried = new Queue<string>(_names.OrderBy(_ => _random.Next()));
+        _untried = [.. _names.OrderBy(_ => _random.Next())];
     }
 
     /// <summary>Gets how many trials each pipeline has had, by name.</summary>
@@ -83,7 +83,8 @@ public sealed class EciTuner : ITuner
     public Parameter Propose(TrialSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        string name = _untried.Count > 0 ? _untried.Dequeue() : Choose();
+        string name = _untried.Count > 0 ? _untried[0] : Choose();
+        _untried.Remove(name);
         var inner = new TrialSettings
         {
             TrialId = settings.TrialId,
@@ -99,6 +100,22 @@ public sealed class EciTuner : ITuner
     }
 
     /// <inheritdoc/>
+    public void ReportPending(TrialSettings settings)
+    {
+        // Another worker tries this pipeline: it is not untried any more, and its tuner hears about the point.
+        ArgumentNullException.ThrowIfNull(settings);
+        string name = settings.Parameter[PipelineKey].AsType<string>();
+        _pending[settings.TrialId] = name;
+        _untried.Remove(name);
+        _tuners[name].ReportPending(new TrialSettings
+        {
+            TrialId = settings.TrialId,
+            StartedAtUtc = settings.StartedAtUtc,
+            Parameter = settings.Parameter[name],
+        });
+    }
+
+    /// <inheritdoc/>
     public void Update(TrialResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -107,6 +124,8 @@ public sealed class EciTuner : ITuner
         {
             name = parameter[PipelineKey].AsType<string>();
         }
+
+        _untried.Remove(name);
 
         var inner = new TrialResult
         {

@@ -106,6 +106,9 @@ internal sealed class Flow2
     }
 
     /// <summary>Takes the result of a point this thread proposed; NaN or infinity counts as no improvement.</summary>
+    /// <summary>Records that the start point is taken (another worker runs it): the next proposal is a move.</summary>
+    public void MarkStarted() => _started = true;
+
     public void Report(double[] point, double loss)
     {
         // A replayed result (resuming a run) stands in for the start: the search continues from the best one.

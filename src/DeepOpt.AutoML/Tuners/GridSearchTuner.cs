@@ -19,6 +19,10 @@ namespace DeepOpt.AutoML.Tuners;
 /// The order is the affine permutation <c>i -> (a i + b) mod N</c> of the grid's N points with <c>a</c> coprime to N,
 /// drawn from the seed: every point comes once per pass, and no list of the N points is ever built.
 /// </para>
+/// <para>
+/// Every trial the tuner did not propose (a replayed result, another worker's running trial) takes the next point of
+/// the order, so a resumed sweep or N workers with the same seed visit each point once between them.
+/// </para>
 /// </remarks>
 public sealed class GridSearchTuner : ITuner
 {
@@ -27,6 +31,8 @@ public sealed class GridSearchTuner : ITuner
     private readonly long _count;
     private readonly long _multiplier;
     private readonly long _offset;
+    private readonly HashSet<int> _proposed = [];
+    private readonly HashSet<int> _skipped = [];
     private long _next;
 
     /// <summary>Initializes a grid-search tuner.</summary>
@@ -74,6 +80,8 @@ public sealed class GridSearchTuner : ITuner
     /// <inheritdoc/>
     public Parameter Propose(TrialSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        _proposed.Add(settings.TrialId);
         long index = (long)(((Int128)_multiplier * (_next % _count) + _offset) % _count);
         _next++;
         var feature = new double[_axes.Length];
@@ -90,7 +98,24 @@ public sealed class GridSearchTuner : ITuner
     /// <inheritdoc/>
     public void Update(TrialResult result)
     {
-        // A grid does not learn from results.
+        // A grid does not learn from results; a result it did not propose took a point of the order.
+        ArgumentNullException.ThrowIfNull(result);
+        SkipIfForeign(result.TrialSettings.TrialId);
+    }
+
+    /// <inheritdoc/>
+    public void ReportPending(TrialSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        SkipIfForeign(settings.TrialId);
+    }
+
+    private void SkipIfForeign(int trialId)
+    {
+        if (!_proposed.Contains(trialId) && _skipped.Add(trialId))
+        {
+            _next++;
+        }
     }
 
     private static long Gcd(long a, long b)

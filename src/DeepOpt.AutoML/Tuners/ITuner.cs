@@ -19,4 +19,14 @@ public interface ITuner
     /// read as a loss.</summary>
     /// <param name="result">The result, whose settings carry the proposed configuration.</param>
     void Update(TrialResult result);
+
+    /// <summary>Tells the tuner that a trial it did not propose is running: another worker's, or one left running by
+    /// an earlier run of the sweep. Its result comes later through <see cref="Update"/>.</summary>
+    /// <param name="settings">The running trial, with the configuration it runs.</param>
+    /// <remarks>With many workers on one sweep this is how a tuner avoids proposing what another worker is already
+    /// trying (for example with a constant-liar placeholder for the running point). The default ignores it.</remarks>
+    void ReportPending(TrialSettings settings)
+    {
+        // Optional: a tuner that ignores running trials still works, it may only repeat a running point.
+    }
 }

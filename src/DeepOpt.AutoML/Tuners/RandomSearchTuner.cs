@@ -9,11 +9,15 @@ namespace DeepOpt.AutoML.Tuners;
 /// Samples every configuration uniformly from the unit cube [0, 1)^d of the search space.
 /// </summary>
 /// <remarks>A log-scale option is therefore sampled log-uniformly, and every integer or choice value is equally
-/// likely. The sequence depends only on the seed.</remarks>
+/// likely. The sequence depends only on the seed: every trial the tuner did not propose (a replayed result of an
+/// earlier run, another worker's running trial) skips one point of it, so a resumed sweep, or N workers with the same
+/// seed, go on with the points an uninterrupted single run would have tried next, none of them twice.</remarks>
 public sealed class RandomSearchTuner : ITuner
 {
     private readonly SearchSpace.SearchSpace _searchSpace;
     private readonly Random _random;
+    private readonly HashSet<int> _proposed = [];
+    private readonly HashSet<int> _skipped = [];
 
     /// <summary>Initializes a random-search tuner.</summary>
     /// <param name="searchSpace">The space to sample.</param>
@@ -27,18 +31,42 @@ public sealed class RandomSearchTuner : ITuner
     /// <inheritdoc/>
     public Parameter Propose(TrialSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        _proposed.Add(settings.TrialId);
+        return _searchSpace.SampleFromFeatureSpace(NextPoint());
+    }
+
+    /// <inheritdoc/>
+    public void Update(TrialResult result)
+    {
+        // Random search does not learn from results; a result it did not propose only moves the sequence on.
+        ArgumentNullException.ThrowIfNull(result);
+        SkipIfForeign(result.TrialSettings.TrialId);
+    }
+
+    /// <inheritdoc/>
+    public void ReportPending(TrialSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        SkipIfForeign(settings.TrialId);
+    }
+
+    private void SkipIfForeign(int trialId)
+    {
+        if (!_proposed.Contains(trialId) && _skipped.Add(trialId))
+        {
+            NextPoint();
+        }
+    }
+
+    private double[] NextPoint()
+    {
         var feature = new double[_searchSpace.FeatureSpaceDim];
         for (int i = 0; i < feature.Length; i++)
         {
             feature[i] = _random.NextDouble();
         }
 
-        return _searchSpace.SampleFromFeatureSpace(feature);
-    }
-
-    /// <inheritdoc/>
-    public void Update(TrialResult result)
-    {
-        // Random search does not learn from results.
+        return feature;
     }
 }

@@ -13,7 +13,7 @@ public class SearchSpaceDefaultsTests
     public void CnnDefaultPoint_IsTheCheapStart_AndKeepsTheBaseOptions()
     {
         var ml = new MLContext(seed: 1);
-        var baseOptions = new CnnOptions { FeatureColumnName = "Pixels", ImageHeight = 28, ImageWidth = 28, RandomCropPadding = 2 };
+        var baseOptions = new CnnOptions { FeatureColumnName = "Pixels", ImageHeight = 28, ImageWidth = 28, RandomErasingProbability = 0.25 };
         var trainer = ml.DeepOptAuto().Cnn(baseOptions);
 
         var options = (CnnOptions)trainer.CreateOptions(trainer.SearchSpace.SampleFromFeatureSpace(trainer.SearchSpace.Default));
@@ -25,7 +25,7 @@ public class SearchSpaceDefaultsTests
         Assert.AreEqual(1e-3, options.LearningRate, 1e-12);
         Assert.AreEqual("Pixels", options.FeatureColumnName);
         Assert.AreEqual(28, options.ImageHeight);
-        Assert.AreEqual(2, options.RandomCropPadding);
+        Assert.AreEqual(0.25, options.RandomErasingProbability);
         Assert.AreNotSame(baseOptions, options);
         CollectionAssert.AreEqual(new CnnOptions().ConvFilters, baseOptions.ConvFilters, "the base options are not changed");
     }

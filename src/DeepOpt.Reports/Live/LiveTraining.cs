@@ -1,0 +1,72 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using System.Globalization;
+using DeepOpt.Trainers;
+using Spectre.Console;
+
+namespace DeepOpt.Reports.Live;
+
+/// <summary>
+/// Shows a fit's progress on the console: a live bar (epoch, training and validation loss, validation metric,
+/// learning rate, elapsed time and ETA) in a terminal, one plain line per epoch when the output is redirected (CI, a
+/// log file).
+/// </summary>
+/// <example>
+/// <code>
+/// var model = LiveTraining.Run("MLP", progress =>
+/// {
+///     options.Progress = progress;
+///     return pipeline.Fit(train);
+/// });
+/// </code>
+/// </example>
+public static class LiveTraining
+{
+    /// <summary>Runs a fit with a progress display; the fit must pass the progress it is given to the trainer options.</summary>
+    /// <typeparam name="T">What the fit returns.</typeparam>
+    /// <param name="description">A short name for the fit, shown before the bar.</param>
+    /// <param name="fit">The fit, given the progress to report to.</param>
+    /// <param name="console">The console; null for <see cref="AnsiConsole.Console"/>.</param>
+    /// <returns>What the fit returned.</returns>
+    public static T Run<T>(string description, Func<IProgress<EpochReport>, T> fit, IAnsiConsole? console = null)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        console ??= AnsiConsole.Console;
+        if (!ConsoleMode.IsLive(console))
+        {
+            return fit(new LineProgress(console, description));
+        }
+
+        return console.Progress()
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask(Markup.Escape(description), maxValue: 1);
+                return fit(new BarProgress(task, description));
+            });
+    }
+
+    /// <summary>Describes an epoch in one line, the same words live and plain.</summary>
+    /// <param name="report">The epoch.</param>
+    /// <returns>The text.</returns>
+    internal static string Describe(EpochReport report) => string.Create(CultureInfo.InvariantCulture,
+        $"epoch {report.Epoch}/{report.TotalEpochs}  loss {report.TrainLoss:F4}  val loss {Optional(report.ValidationLoss)}  val metric {Optional(report.ValidationMetric)}  lr {report.LearningRate:G3}  {report.Seconds:F1} s");
+
+    private static string Optional(double? value) => value is double v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-";
+
+    private sealed class BarProgress(ProgressTask task, string description) : IProgress<EpochReport>
+    {
+        public void Report(EpochReport value)
+        {
+            task.MaxValue = value.TotalEpochs;
+            task.Value = value.Epoch;
+            task.Description = Markup.Escape($"{description}  {Describe(value)}");
+        }
+    }
+
+    private sealed class LineProgress(IAnsiConsole console, string description) : IProgress<EpochReport>
+    {
+        public void Report(EpochReport value) => console.WriteLine($"{description}: {Describe(value)}");
+    }
+}

@@ -1,0 +1,26 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using DeepOpt.AutoML.Experiment;
+
+namespace DeepOpt.Reports.Live;
+
+/// <summary>Feeds a <see cref="TrialBoard"/> from an experiment, then writes a plain line or redraws the live table.</summary>
+internal sealed class TrialBoardMonitor(TrialBoard board, Action<string>? writeLine, Action? refresh) : IMonitor
+{
+    public void ReportRunningTrial(TrialSettings settings) => Show(board.Update(settings, TrialState.Running));
+
+    public void ReportCompletedTrial(TrialResult result) => Show(board.Update(result.TrialSettings, TrialState.Completed, result));
+
+    public void ReportPrunedTrial(TrialResult result) => Show(board.Update(result.TrialSettings, TrialState.Pruned, result));
+
+    public void ReportBestTrial(TrialResult result) => Show(board.SetBest(result));
+
+    public void ReportFailTrial(TrialSettings settings, Exception? exception = null) =>
+        Show(board.Update(settings, TrialState.Failed, error: exception?.Message ?? "the loss was NaN or infinite"));
+
+    private void Show(string line)
+    {
+        writeLine?.Invoke(line);
+        refresh?.Invoke();
+    }
+}

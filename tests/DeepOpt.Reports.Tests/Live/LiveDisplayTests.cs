@@ -1,0 +1,120 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using DeepOpt.AutoML.Experiment;
+using DeepOpt.Reports.Live;
+using DeepOpt.Reports.Tests.Support;
+using DeepOpt.Trainers;
+using Spectre.Console;
+
+namespace DeepOpt.Reports.Tests.Live;
+
+[TestClass]
+public class LiveDisplayTests
+{
+    [TestMethod]
+    public void LiveTraining_WithoutATerminal_WritesOnePlainLinePerEpoch()
+    {
+        var (console, output) = Console(live: false);
+
+        var result = LiveTraining.Run("mlp", progress =>
+        {
+            progress.Report(new EpochReport(1, 2, 0.9, 1.0, 0.5, 0.01, 0.2));
+            progress.Report(new EpochReport(2, 2, 0.7, null, null, 0.005, 0.2));
+            return 42;
+        }, console);
+
+        Assert.AreEqual(42, result);
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.AreEqual(2, lines.Length, output.ToString());
+        StringAssert.StartsWith(lines[0], "mlp: epoch 1/2  loss 0.9000  val loss 1.0000  val metric 0.5000  lr 0.01");
+        StringAssert.Contains(lines[1], "epoch 2/2  loss 0.7000  val loss -  val metric -");
+        Assert.IsFalse(output.ToString().Contains('\u001b'), "no escape codes in plain output");
+    }
+
+    [TestMethod]
+    public void LiveTraining_InATerminal_DrawsABar()
+    {
+        var (console, output) = Console(live: true);
+
+        LiveTraining.Run("mlp", progress =>
+        {
+            progress.Report(new EpochReport(1, 1, 0.5, 0.6, 0.7, 0.01, 0.1));
+            return 0;
+        }, console);
+
+        StringAssert.Contains(output.ToString(), "100%");
+        StringAssert.Contains(output.ToString(), "epoch 1/1");
+    }
+
+    [TestMethod]
+    public async Task LiveSweep_WithoutATerminal_WritesALinePerTrialEvent()
+    {
+        var (console, output) = Console(live: false);
+        var trials = SyntheticSweep.Trials(6);
+
+        await LiveSweep.RunAsync(monitor => Feed(monitor, trials), console);
+
+        var text = output.ToString();
+        StringAssert.Contains(text, "trial 0: Running  LearningRate=");
+        StringAssert.Contains(text, "trial 0: Completed  metric ");
+        StringAssert.Contains(text, "trial 0: new best");
+        StringAssert.Contains(text, "trial 4: Pruned");
+        StringAssert.Contains(text, "trial 5: Failed  boom");
+    }
+
+    [TestMethod]
+    public async Task LiveSweep_InATerminal_DrawsATableWithTheBestTrial()
+    {
+        var (console, output) = Console(live: true);
+        var trials = SyntheticSweep.Trials(6);
+
+        await LiveSweep.RunAsync(monitor => Feed(monitor, trials), console);
+
+        var text = output.ToString();
+        StringAssert.Contains(text, "Trials");
+        StringAssert.Contains(text, "Completed");
+        StringAssert.Contains(text, "best");
+        StringAssert.Contains(text, "boom");
+    }
+
+    private static Task<int> Feed(IMonitor monitor, List<TrialResult> trials)
+    {
+        foreach (var trial in trials)
+        {
+            monitor.ReportRunningTrial(trial.TrialSettings);
+            switch (trial.State)
+            {
+                case TrialState.Completed:
+                    monitor.ReportCompletedTrial(trial);
+                    if (trial.TrialSettings.TrialId == 0)
+                    {
+                        monitor.ReportBestTrial(trial);
+                    }
+
+                    break;
+                case TrialState.Pruned:
+                    monitor.ReportPrunedTrial(trial);
+                    break;
+                default:
+                    monitor.ReportFailTrial(trial.TrialSettings, new InvalidOperationException("boom"));
+                    break;
+            }
+        }
+
+        return Task.FromResult(trials.Count);
+    }
+
+    private static (IAnsiConsole Console, StringWriter Output) Console(bool live)
+    {
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Interactive = live ? InteractionSupport.Yes : InteractionSupport.No,
+            Ansi = live ? AnsiSupport.Yes : AnsiSupport.No,
+            ColorSystem = live ? ColorSystemSupport.Standard : ColorSystemSupport.NoColors,
+        });
+        console.Profile.Width = 200;
+        return (console, output);
+    }
+}
