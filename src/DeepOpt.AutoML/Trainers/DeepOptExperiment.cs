@@ -2,6 +2,7 @@
 
 using DeepOpt.AutoML.Experiment;
 using DeepOpt.AutoML.Pruners;
+using DeepOpt.AutoML.Storage;
 using DeepOpt.AutoML.Tuners;
 using Microsoft.ML;
 
@@ -23,6 +24,11 @@ namespace DeepOpt.AutoML;
 /// validation loss, both as losses), so a pruner (<see cref="SetPruner"/>) can stop it at the next batch. Only the best
 /// trial's model is kept; the others' networks are released as soon as they lose.
 /// </para>
+/// <para>
+/// With a store (<see cref="SetStorage(string)"/>), trials outlive the process: a sweep resumes where it stopped, and
+/// many workers can share one PostgreSQL sweep. When the best trial ran in another process, <see cref="RunAsync"/>
+/// refits its configuration here (same seed, first fold) so the returned trial always has a model.
+/// </para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -36,7 +42,7 @@ namespace DeepOpt.AutoML;
 /// TrialResult best = await experiment.RunAsync(cancellationToken);
 /// </code>
 /// </example>
-public sealed class DeepOptExperiment
+public sealed class DeepOptExperiment : IDisposable
 {
     private readonly MLContext _ml;
     private readonly int _seed;
@@ -51,6 +57,7 @@ public sealed class DeepOptExperiment
     private Dictionary<string, SweepableTrainer>? _trainers;
     private TaskEvaluator? _evaluator;
     private TrialResult? _best;
+    private int _parallelTrials = 1;
 
     internal DeepOptExperiment(MLContext ml, int seed)
     {
@@ -206,6 +213,66 @@ public sealed class DeepOptExperiment
         return this;
     }
 
+    /// <summary>Keeps the trials in a store: a file path or <c>Data Source=...</c> for SQLite (resumable), a
+    /// <c>Host=...</c> connection string for PostgreSQL (many workers).</summary>
+    /// <param name="pathOrConnectionString">Where the trials go.</param>
+    /// <returns>This experiment.</returns>
+    public DeepOptExperiment SetStorage(string pathOrConnectionString)
+    {
+        _experiment.SetStorage(pathOrConnectionString);
+        return this;
+    }
+
+    /// <summary>Keeps the trials in a store of your own.</summary>
+    /// <param name="store">The store; the caller disposes it.</param>
+    /// <returns>This experiment.</returns>
+    public DeepOptExperiment SetStorage(ITrialStore store)
+    {
+        _experiment.SetStorage(store);
+        return this;
+    }
+
+    /// <summary>Names the sweep inside its store, so one database can hold many sweeps.</summary>
+    /// <param name="sweepName">The name; "default" unless set.</param>
+    /// <returns>This experiment.</returns>
+    public DeepOptExperiment SetSweepName(string sweepName)
+    {
+        _experiment.SetSweepName(sweepName);
+        return this;
+    }
+
+    /// <summary>Names this worker in the store.</summary>
+    /// <param name="workerId">The worker's id; host and process id unless set.</param>
+    /// <returns>This experiment.</returns>
+    public DeepOptExperiment SetWorkerId(string workerId)
+    {
+        _experiment.SetWorkerId(workerId);
+        return this;
+    }
+
+    /// <summary>Sets how long a worker may go silent before its running trial is reclaimed.</summary>
+    /// <param name="timeout">Positive.</param>
+    /// <returns>This experiment.</returns>
+    public DeepOptExperiment SetHeartbeatTimeout(TimeSpan timeout)
+    {
+        _experiment.SetHeartbeatTimeout(timeout);
+        return this;
+    }
+
+    /// <summary>Runs k trials at once in this process; TorchSharp's threads are divided between them unless the
+    /// trainers' options set <c>ThreadCount</c>.</summary>
+    /// <param name="count">At least 1.</param>
+    /// <returns>This experiment.</returns>
+    public DeepOptExperiment SetParallelTrials(int count)
+    {
+        _experiment.SetParallelTrials(count);
+        _parallelTrials = count;
+        return this;
+    }
+
+    /// <summary>Closes a store the experiment opened from a path or connection string.</summary>
+    public void Dispose() => _experiment.Dispose();
+
     /// <summary>Runs trials until a budget is spent or <paramref name="cancellationToken"/> fires.</summary>
     /// <param name="cancellationToken">Stops the running trial at its next batch and the sweep after it.</param>
     /// <returns>The best completed trial, with its <see cref="TrialResult.Model"/> (the featurizer and the network).</returns>
@@ -219,9 +286,21 @@ public sealed class DeepOptExperiment
         var tuner = trainers.Count == 1
             ? _tunerFactory(trainers.Values.Single().SearchSpace, _seed)
             : new EciTuner(trainers.ToDictionary(kv => kv.Key, kv => kv.Value.SearchSpace), _tunerFactory, _seed);
-        using var runner = new KeepBestRunner(new DeepOptTrialRunner(_ml, folds, trainers, evaluator, _seed), this);
-        _experiment.SetTuner(tuner).SetTrialRunner(runner);
-        return await _experiment.RunAsync(cancellationToken).ConfigureAwait(false);
+        int? threads = _parallelTrials > 1 ? Math.Max(1, Environment.ProcessorCount / _parallelTrials) : null;
+        var trialRunner = new DeepOptTrialRunner(_ml, folds, trainers, evaluator, _seed, threads);
+        using var runner = new KeepBestRunner(trialRunner, this);
+        var space = trainers.Count == 1
+            ? trainers.Values.Single().SearchSpace
+            : new SearchSpace.SearchSpace(trainers.Select(kv => KeyValuePair.Create<string, SearchSpace.OptionBase>(kv.Key, kv.Value.SearchSpace)));
+        _experiment.SetTuner(tuner).SetTrialRunner(runner).SetSearchSpace(space);
+        var best = await _experiment.RunAsync(cancellationToken).ConfigureAwait(false);
+        if (best.Model == null)
+        {
+            // The best trial ran in another process (a resumed or shared sweep): fit its configuration here.
+            best.Model = await Task.Run(() => trialRunner.Refit(best.TrialSettings.Parameter, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+
+        return best;
     }
 
     private DeepOptExperiment SetEvaluator(TaskEvaluator evaluator)

@@ -25,14 +25,18 @@ internal sealed class DeepOptTrialRunner : ITrialRunner
     private readonly IReadOnlyDictionary<string, SweepableTrainer> _trainers;
     private readonly TaskEvaluator _evaluator;
     private readonly int _seed;
+    private readonly int? _threads;
 
-    public DeepOptTrialRunner(MLContext ml, IReadOnlyList<SweepFold> folds, IReadOnlyDictionary<string, SweepableTrainer> trainers, TaskEvaluator evaluator, int seed)
+    // threads: TorchSharp threads per trial when the trainer's options leave them unset, or null.
+    public DeepOptTrialRunner(
+        MLContext ml, IReadOnlyList<SweepFold> folds, IReadOnlyDictionary<string, SweepableTrainer> trainers, TaskEvaluator evaluator, int seed, int? threads)
     {
         _ml = ml;
         _folds = folds;
         _trainers = trainers;
         _evaluator = evaluator;
         _seed = seed;
+        _threads = threads;
     }
 
     public Task<TrialResult> RunAsync(TrialSettings settings, CancellationToken cancellationToken)
@@ -44,6 +48,14 @@ internal sealed class DeepOptTrialRunner : ITrialRunner
     public void Dispose()
     {
         // The folds' data and featurizers belong to the experiment.
+    }
+
+    /// <summary>Fits a trial's configuration again on the first fold, with the same seed, and returns its model.</summary>
+    public ITransformer Refit(Parameter parameter, CancellationToken cancellationToken)
+    {
+        var (trainer, own) = Resolve(_trainers, parameter);
+        var settings = new TrialSettings { Parameter = parameter };
+        return Fit(settings, trainer, own, _folds[0], reportIntermediate: false, cancellationToken).Model;
     }
 
     /// <summary>The trainer a parameter names, and its own part of the parameter.</summary>
@@ -111,6 +123,7 @@ internal sealed class DeepOptTrialRunner : ITrialRunner
         options.ValidationSet = fold.Validation;
         options.ValidationFraction = 0;
         options.Seed ??= _seed;
+        options.ThreadCount ??= _threads;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, options.CancellationToken);
         var watcher = new EpochWatcher(settings, _evaluator, stop, reportIntermediate, options.Progress);
         options.Progress = watcher;

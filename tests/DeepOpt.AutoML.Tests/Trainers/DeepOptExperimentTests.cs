@@ -177,6 +177,67 @@ public class DeepOptExperimentTests
     }
 
     [TestMethod]
+    public async Task SqliteStorage_ResumedSweepKeepsItsTrials_AndTheBestAlwaysHasAModel()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"deepopt-sweep-{Guid.NewGuid():N}.db");
+        try
+        {
+            TrialResult first;
+            var (ml, train, validation, featurizer) = Task();
+            using (var experiment = Experiment(ml, train, validation, featurizer, path, maxTrials: 3))
+            {
+                first = await experiment.RunAsync();
+                Assert.HasCount(3, experiment.Trials);
+            }
+
+            // A restart: a fresh context with the same seed, as a new process would have.
+            (ml, train, validation, featurizer) = Task();
+            using var resumed = Experiment(ml, train, validation, featurizer, path, maxTrials: 5);
+            var best = await resumed.RunAsync();
+
+            Assert.HasCount(5, resumed.Trials);
+            CollectionAssert.AreEqual(new[] { 0, 1, 2, 3, 4 }, resumed.Trials.Select(t => t.TrialSettings.TrialId).Order().ToArray());
+            Assert.IsTrue(best.Loss <= first.Loss);
+            var model = best.Model ?? throw new AssertFailedException("a resumed sweep's best trial gets a model");
+            double metric = ml.MulticlassClassification.Evaluate(model.Transform(validation)).MacroAccuracy;
+            Assert.AreEqual(best.Metric, metric, 1e-9, "the refitted model reproduces the stored metric (same seed)");
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(path);
+        }
+    }
+
+    [TestMethod]
+    public async Task ParallelTrials_RunTogether_WithinTheBudget()
+    {
+        var (ml, train, validation, featurizer) = Task();
+        using var experiment = ml.DeepOptAuto().CreateExperiment()
+            .SetDataset(train, validation)
+            .SetPipeline(featurizer, ml.DeepOptAuto().Mlp())
+            .SetMulticlassClassificationMetric()
+            .SetRandomSearchTuner()
+            .SetParallelTrials(2)
+            .SetMaxTrials(4);
+
+        var best = await experiment.RunAsync();
+
+        Assert.HasCount(4, experiment.Trials);
+        Assert.IsTrue(experiment.Trials.All(t => t.State == TrialState.Completed));
+        Assert.IsNotNull(best.Model);
+    }
+
+    private static DeepOptExperiment Experiment(MLContext ml, IDataView train, IDataView validation, IEstimator<ITransformer> featurizer, string path, int maxTrials) =>
+        ml.DeepOptAuto().CreateExperiment()
+            .SetDataset(train, validation)
+            .SetPipeline(featurizer, ml.DeepOptAuto().Mlp(Base))
+            .SetMulticlassClassificationMetric()
+            .SetRandomSearchTuner()
+            .SetStorage(path)
+            .SetMaxTrials(maxTrials);
+
+    [TestMethod]
     public void BadSetup_GetsClearErrors()
     {
         var ml = new MLContext(seed: 1);

@@ -21,6 +21,37 @@ public sealed class CnnNetworkTests
     }
 
     [TestMethod]
+    public void Constructor_DefaultInit_IsPyTorchsUniformOverSqrtFanIn()
+    {
+        // PyTorch's Conv2d and Linear reset_parameters: kaiming_uniform_(a=√5) for weights, which is U(−1/√fan_in, 1/√fan_in),
+        // and the same bound for biases. The seed CNN's accuracy anchor (bench/cnn) assumes DeepOpt starts from the same.
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(1);
+        using var network = new CnnNetwork(10, new CnnOptions { ImageHeight = 28, ImageWidth = 28 });
+        Layers.Initialize(network, WeightInitKind.Default, ActivationKind.Relu);
+        var fanIns = new Dictionary<string, int>
+        {
+            ["blocks.block0.main.conv0"] = 1 * 9, ["blocks.block1.main.conv0"] = 32 * 9, ["head.dense"] = 3136, ["head.out"] = 128,
+        };
+        var parameters = network.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (layer, fanIn) in fanIns)
+        {
+            double bound = 1 / Math.Sqrt(fanIn);
+            foreach (var tensor in new[] { parameters[layer + ".weight"], parameters[layer + ".bias"] })
+            {
+                double max = tensor.abs().max().item<float>();
+                double std = tensor.std().item<float>();
+                Assert.IsLessThanOrEqualTo(bound * (1 + 1e-6), max, layer);
+                if (tensor.numel() >= 1000)
+                {
+                    Assert.IsGreaterThan(bound * 0.99, max, layer);
+                    Assert.AreEqual(bound / Math.Sqrt(3), std, bound * 0.03, layer);
+                }
+            }
+        }
+    }
+
+    [TestMethod]
     [DataRow(1, 28, 28, ImageLayout.ChannelsFirst, false, false, 1, PoolingKind.Max, 128, 10)]
     [DataRow(3, 16, 20, ImageLayout.ChannelsLast, true, true, 2, PoolingKind.Average, 0, 2)]
     [DataRow(1, 9, 9, ImageLayout.ChannelsFirst, true, false, 3, PoolingKind.None, 16, 1)]
