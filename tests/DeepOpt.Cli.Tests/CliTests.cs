@@ -84,6 +84,8 @@ public class CliTests
               "tuner": "random",
               "pruner": "asha",
               "maxTrials": 4,
+              "storage": "sweep.db",
+              "sweepName": "csv",
               "output": "best.zip"
             }
             """);
@@ -95,6 +97,18 @@ public class CliTests
         Assert.AreEqual(4, text.Split('\n').Count(l => l.Contains(" running ", StringComparison.Ordinal)), text);
         StringAssert.Contains(text, "Best: trial");
         Assert.IsTrue(File.Exists(Path.Combine(space.Folder, "best.zip")));
+
+        // The store the sweep wrote: `deepopt trials` lists it, `deepopt report` renders it.
+        string db = Path.Combine(space.Folder, "sweep.db");
+        var listing = new StringWriter();
+        Assert.AreEqual(0, StoreCommands.Trials(db, "csv", listing));
+        StringAssert.Contains(listing.ToString(), "4 trials:");
+        Assert.AreEqual(4 + 2, listing.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length, listing.ToString());
+        string html = Path.Combine(space.Folder, "report.html");
+        Assert.AreEqual(0, StoreCommands.Report(db, "csv", html, new StringWriter()));
+        StringAssert.Contains(File.ReadAllText(html), "<table");
+        Assert.ThrowsExactly<InvalidOperationException>(() => StoreCommands.Trials(db, "other", new StringWriter()));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
     [TestMethod]
@@ -155,6 +169,9 @@ public class CliTests
         string top = Help("--help");
         StringAssert.Contains(top, "train");
         StringAssert.Contains(top, "sweep");
+        StringAssert.Contains(top, "trials");
+        StringAssert.Contains(top, "report");
+        StringAssert.Contains(Help("report", "--help"), "--storage");
         StringAssert.Contains(Help("sweep", "--help"), "<config>");
     }
 }

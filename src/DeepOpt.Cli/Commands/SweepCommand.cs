@@ -5,6 +5,7 @@ using DeepOpt.AutoML.Pruners;
 using DeepOpt.Cli.Config;
 using DeepOpt.Cli.Data;
 using DeepOpt.Examples;
+using DeepOpt.Reports.Live;
 using Microsoft.ML;
 
 namespace DeepOpt.Cli.Commands;
@@ -12,9 +13,14 @@ namespace DeepOpt.Cli.Commands;
 /// <summary>`deepopt sweep config.yaml`: tunes one or more trainers on the config's data and saves the best model.</summary>
 internal static class SweepCommand
 {
-    private static readonly string[] Keys = ["task", "metric", "seed", "data", "trainers", "tuner", "pruner", "maxTrials", "minutes", "output"];
+    private static readonly string[] Keys = ["task", "metric", "seed", "data", "trainers", "tuner", "pruner", "maxTrials", "minutes", "output", "storage", "sweepName"];
 
-    public static async Task<int> RunAsync(string configPath, TextWriter output, CancellationToken cancellationToken)
+    /// <param name="configPath">The config file.</param>
+    /// <param name="output">Where the results go.</param>
+    /// <param name="cancellationToken">Stops the sweep at the running trial's next batch.</param>
+    /// <param name="live">True for a live table of trials on the terminal (plain lines when output is redirected);
+    /// false for one line per trial event on <paramref name="output"/>.</param>
+    public static async Task<int> RunAsync(string configPath, TextWriter output, CancellationToken cancellationToken, bool live = false)
     {
         var root = ConfigNode.Load(configPath);
         string folder = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
@@ -28,6 +34,8 @@ internal static class SweepCommand
         int? maxTrials = root.Child("maxTrials")?.Int();
         double? minutes = root.Child("minutes")?.Double();
         string modelPath = Path.GetFullPath(root.Child("output")?.String() ?? "best-model.zip", folder);
+        string? storage = root.Child("storage")?.String() is { } s ? Storage(s, folder) : null;
+        string? sweepName = root.Child("sweepName")?.String();
         root.RejectUnknownKeys(Keys);
         if (maxTrials == null && minutes == null)
         {
@@ -42,10 +50,19 @@ internal static class SweepCommand
             trainer.BaseOptions.LabelColumnName = data.Label;
         }
 
-        var experiment = ml.DeepOptAuto().CreateExperiment()
+        using var experiment = ml.DeepOptAuto().CreateExperiment()
             .SetDataset(loaded.Train, loaded.Validation)
-            .SetPipeline(loaded.Featurizer, trainers)
-            .SetMonitor(new TrialLines(output));
+            .SetPipeline(loaded.Featurizer, trainers);
+        if (storage != null)
+        {
+            experiment.SetStorage(storage);
+        }
+
+        if (sweepName != null)
+        {
+            experiment.SetSweepName(sweepName);
+        }
+
         SetMetric(experiment, task, metricNode, data.Label);
         _ = tuner switch
         {
@@ -70,7 +87,9 @@ internal static class SweepCommand
             experiment.SetTrainingTimeInSeconds(m * 60);
         }
 
-        var best = await experiment.RunAsync(cancellationToken).ConfigureAwait(false);
+        var best = live
+            ? await LiveSweep.RunAsync(monitor => experiment.SetMonitor(monitor).RunAsync(cancellationToken)).ConfigureAwait(false)
+            : await experiment.SetMonitor(new TrialLines(output)).RunAsync(cancellationToken).ConfigureAwait(false);
         output.WriteLine($"Best: trial {best.TrialSettings.TrialId}, metric {best.Metric:F4}: {TrialLines.Describe(best.TrialSettings.Parameter)}");
         if (loaded.Test != null)
         {
@@ -81,6 +100,10 @@ internal static class SweepCommand
         output.WriteLine($"Saved the best model to {modelPath}.");
         return 0;
     }
+
+    /// <summary>A SQLite path is relative to the config's folder; a connection string is kept as it is.</summary>
+    internal static string Storage(string value, string folder) =>
+        value.Contains('=', StringComparison.Ordinal) ? value : Path.GetFullPath(value, folder);
 
     private static void SetMetric(DeepOptExperiment experiment, TaskKind task, ConfigNode? node, string label)
     {

@@ -2,6 +2,7 @@
 
 using DeepOpt.Cli.Config;
 using DeepOpt.Cli.Data;
+using DeepOpt.Reports.Live;
 using DeepOpt.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -13,7 +14,11 @@ internal static class TrainCommand
 {
     private static readonly string[] Keys = ["task", "seed", "data", "trainer", "output"];
 
-    public static int Run(string configPath, TextWriter output)
+    /// <param name="configPath">The config file.</param>
+    /// <param name="output">Where the results go.</param>
+    /// <param name="live">True for a live progress bar on the terminal (plain lines when output is redirected);
+    /// false for one line per epoch on <paramref name="output"/>.</param>
+    public static int Run(string configPath, TextWriter output, bool live = false)
     {
         var root = ConfigNode.Load(configPath);
         string folder = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
@@ -28,11 +33,17 @@ internal static class TrainCommand
         var loaded = DataSources.Load(ml, data, task, seed);
         var options = TrainerConfig.Options(trainerNode, loaded, seed);
         options.LabelColumnName = data.Label;
-        options.Progress = new EpochLines(output);
-
         var featurizer = loaded.Featurizer.Fit(loaded.Train);
         options.ValidationSet = featurizer.Transform(loaded.Validation);
-        var trained = Trainer(ml, task, options).Fit(featurizer.Transform(loaded.Train));
+        var trainer = Trainer(ml, task, options);
+        var features = featurizer.Transform(loaded.Train);
+        ITransformer Fit(IProgress<EpochReport> progress)
+        {
+            options.Progress = progress;
+            return trainer.Fit(features);
+        }
+
+        var trained = live ? LiveTraining.Run($"train {trainerNode.Required("kind").String()}", Fit) : Fit(new EpochLines(output));
         var model = new TransformerChain<ITransformer>(featurizer, trained);
         output.WriteLine($"Validation: {Evaluation.Describe(ml, task, model.Transform(loaded.Validation), data.Label)}");
         if (loaded.Test != null)
