@@ -2,18 +2,24 @@
 // Sweeps the CNN on Fashion-MNIST (Debian's dataset-fashion-mnist) with pruning: trials train on a subset of the
 // training images and are scored on 10,000 held-out training images; the best configuration is then tested on the
 // test set, after retraining on all 60,000 training images with --retrain.
+// The sweep shows a live table of trials (plain lines when output is redirected), keeps its trials in a SQLite file
+// (run the same command again to resume) and writes an HTML report.
 // Usage: dotnet run -c Release --project examples/FashionMnistSweep -- [--data DIR] [--trials N] [--minutes M]
-//        [--train-rows N] [--tuner cfo|bayes|random] [--pruner asha|median|hyperband|none] [--threads N] [--retrain]
+//        [--train-rows N] [--tuner cfo|bayes|random] [--pruner asha|median|hyperband|none] [--threads N]
+//        [--storage sweep.db] [--report sweep-report.html] [--retrain]
 
 using DeepOpt.AutoML;
 using DeepOpt.AutoML.Pruners;
 using DeepOpt.Examples;
+using DeepOpt.Reports.Live;
+using DeepOpt.Reports.Sweep;
 using DeepOpt.Trainers;
 using Microsoft.ML;
 
 var settings = new Dictionary<string, string>
 {
     ["--trials"] = "12", ["--minutes"] = "20", ["--train-rows"] = "10000", ["--tuner"] = "cfo", ["--pruner"] = "asha",
+    ["--storage"] = "fashion-sweep.db", ["--report"] = "fashion-sweep-report.html",
 };
 bool retrain = false;
 for (int i = 0; i < args.Length; i++)
@@ -29,7 +35,7 @@ for (int i = 0; i < args.Length; i++)
     else
     {
         Console.Error.WriteLine($"Unknown option {args[i]}. Usage: [--data DIR] [--trials N] [--minutes M] [--train-rows N] "
-            + "[--tuner cfo|bayes|random] [--pruner asha|median|hyperband|none] [--threads N] [--retrain]");
+            + "[--tuner cfo|bayes|random] [--pruner asha|median|hyperband|none] [--threads N] [--storage FILE] [--report FILE] [--retrain]");
         return 2;
     }
 }
@@ -56,14 +62,14 @@ Console.WriteLine($"Sweeping on {trainRows} training images, scoring on 10000 he
 
 var baseOptions = new CnnOptions { FeatureColumnName = "Pixels", ImageHeight = 28, ImageWidth = 28, Channels = 1, ThreadCount = threads };
 var cnn = ml.DeepOptAuto().Cnn(baseOptions);
-var experiment = ml.DeepOptAuto().CreateExperiment()
+using var experiment = ml.DeepOptAuto().CreateExperiment()
     .SetDataset(sweepTrain, validation)
     .SetPipeline(ml.Transforms.Conversion.MapValueToKey("Label"), cnn)
     .SetMulticlassClassificationMetric(MulticlassClassificationMetric.MicroAccuracy)
     .SetMaxTrials(int.Parse(settings["--trials"]))
     .SetTrainingTimeInSeconds(double.Parse(settings["--minutes"]) * 60)
-    .SetMonitor(new TrialLines(Console.Out));
-experiment = settings["--tuner"] switch
+    .SetStorage(settings["--storage"]);
+_ = settings["--tuner"] switch
 {
     "bayes" => experiment.SetBayesianTuner(),
     "random" => experiment.SetRandomSearchTuner(),
@@ -81,7 +87,9 @@ if (pruner != null)
     experiment.SetPruner(pruner);
 }
 
-var best = await experiment.RunAsync();
+var best = await LiveSweep.RunAsync(monitor => experiment.SetMonitor(monitor).RunAsync());
+SweepReport.Save(experiment.Trials, settings["--report"], new SweepReportOptions { Title = "CNN sweep on Fashion-MNIST", MetricName = "validation accuracy" });
+Console.WriteLine($"Report: {Path.GetFullPath(settings["--report"])}; trials kept in {Path.GetFullPath(settings["--storage"])}.");
 int pruned = experiment.Trials.Count(r => r.IsPruned);
 int failed = experiment.Trials.Count(r => r.IsFailed);
 Console.WriteLine($"{experiment.Trials.Count} trials ({pruned} pruned, {failed} failed). Best: trial {best.TrialSettings.TrialId}, "

@@ -1,8 +1,11 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
-// QuickStart: an MLP in an ML.NET pipeline on the UCI handwritten digits (embedded), with per-epoch progress,
-// test metrics, and a save/load round trip.
+// QuickStart: an MLP in an ML.NET pipeline on the UCI handwritten digits (embedded), with a live progress bar (plain
+// lines when output is redirected), test metrics, the learning curves as a PNG, and a save/load round trip.
+// Usage: dotnet run --project examples/QuickStart -- [--plot learning-curves.png]
 
 using DeepOpt.Examples;
+using DeepOpt.Reports;
+using DeepOpt.Reports.Live;
 using DeepOpt.Trainers;
 using Microsoft.ML;
 using TorchSharp;
@@ -25,7 +28,6 @@ var options = new MlpOptions
     BatchSize = 32,
     ValidationFraction = 0.1,
     EarlyStoppingPatience = 8,
-    Progress = new ConsoleProgress(),
 };
 
 var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
@@ -34,9 +36,17 @@ var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
     .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
 
 Console.WriteLine($"Training an MLP on 80 % of the 1,797 digits ({(torch.cuda.is_available() ? "CUDA" : "CPU")})...");
-var model = pipeline.Fit(split.TrainSet);
+var model = LiveTraining.Run("MLP on digits", progress =>
+{
+    options.Progress = progress;
+    return pipeline.Fit(split.TrainSet);
+});
 var metrics = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet));
 Console.WriteLine($"Test: micro accuracy {metrics.MicroAccuracy:P2}, macro accuracy {metrics.MacroAccuracy:P2}, log-loss {metrics.LogLoss:F4}");
+
+string plot = args.Length == 2 && args[0] == "--plot" ? args[1] : Path.Combine(Path.GetTempPath(), "deepopt-learning-curves.png");
+LearningCurvePlot.SavePng(model.OfType<DeepPredictionTransformer>().Single(), plot);
+Console.WriteLine($"Learning curves: {plot}");
 
 var path = Path.Combine(Path.GetTempPath(), "deepopt-quickstart.zip");
 ml.Model.SaveDeepOpt(model, data.Schema, path);
@@ -44,13 +54,6 @@ var loaded = ml.Model.LoadDeepOpt(path, out _);
 var engine = ml.Model.CreatePredictionEngine<DigitImage, DigitPrediction>(loaded);
 var first = ml.Data.CreateEnumerable<DigitImage>(split.TestSet, reuseRowObject: false).First();
 Console.WriteLine($"Saved to {path} and loaded: the first test image is a {first.Label}, predicted {engine.Predict(first).PredictedLabel}.");
-
-/// <summary>Prints each epoch as it ends.</summary>
-internal sealed class ConsoleProgress : IProgress<EpochReport>
-{
-    public void Report(EpochReport r) =>
-        Console.WriteLine($"epoch {r.Epoch,2}/{r.TotalEpochs}  train loss {r.TrainLoss:F4}  validation loss {r.ValidationLoss:F4}  validation accuracy {r.ValidationMetric:P1}  lr {r.LearningRate:G3}  {r.Seconds:F2} s");
-}
 
 /// <summary>The prediction read back from the pipeline.</summary>
 internal sealed class DigitPrediction
