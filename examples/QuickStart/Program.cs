@@ -38,7 +38,7 @@ var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
 Console.WriteLine($"Training an MLP on 80 % of the 1,797 digits ({(torch.cuda.is_available() ? "CUDA" : "CPU")})...");
 var model = LiveTraining.Run("MLP on digits", progress =>
 {
-    options.Progress = progress;
+    options.ReportTo(progress);
     return pipeline.Fit(split.TrainSet);
 });
 var metrics = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet));

@@ -59,6 +59,7 @@ public sealed class SweepableTrainer
             ?? throw new InvalidOperationException("The trainer options did not survive a JSON copy.");
         copy.ValidationSet = source.ValidationSet;
         copy.Progress = source.Progress;
+        copy.BatchProgress = source.BatchProgress;
         copy.Teacher = source.Teacher;
         copy.CancellationToken = source.CancellationToken;
         return copy;

@@ -37,13 +37,16 @@ internal static class TrainCommand
         options.ValidationSet = featurizer.Transform(loaded.Validation);
         var trainer = Trainer(ml, task, options);
         var features = featurizer.Transform(loaded.Train);
-        ITransformer Fit(IProgress<EpochReport> progress)
+        ITransformer Fit(IProgress<EpochReport> progress, IProgress<BatchReport>? batches)
         {
             options.Progress = progress;
+            options.BatchProgress = batches;
             return trainer.Fit(features);
         }
 
-        var trained = live ? LiveTraining.Run($"train {trainerNode.Required("kind").String()}", Fit) : Fit(new EpochLines(output));
+        var trained = live
+            ? LiveTraining.Run($"train {trainerNode.Required("kind").String()}", progress => Fit(progress, progress))
+            : Fit(new EpochLines(output), null);
         var model = new TransformerChain<ITransformer>(featurizer, trained);
         output.WriteLine($"Validation: {Evaluation.Describe(ml, task, model.Transform(loaded.Validation), data.Label)}");
         if (loaded.Test != null)

@@ -9,7 +9,7 @@ namespace DeepOpt.Cli.Config;
 internal static class OptionsBinder
 {
     private static readonly HashSet<string> RuntimeOnly =
-        [nameof(DeepTrainerOptions.ValidationSet), nameof(DeepTrainerOptions.Progress), nameof(DeepTrainerOptions.Teacher), nameof(DeepTrainerOptions.CancellationToken)];
+        [nameof(DeepTrainerOptions.ValidationSet), nameof(DeepTrainerOptions.Progress), nameof(DeepTrainerOptions.BatchProgress), nameof(DeepTrainerOptions.Teacher), nameof(DeepTrainerOptions.CancellationToken)];
 
     /// <summary>The keys a config may set on options of this type.</summary>
     public static IReadOnlyList<PropertyInfo> Settable(Type type) =>

@@ -7,15 +7,15 @@ using Spectre.Console;
 namespace DeepOpt.Reports.Live;
 
 /// <summary>
-/// Shows a fit's progress on the console: a live bar (epoch, training and validation loss, validation metric,
-/// learning rate, elapsed time and ETA) in a terminal, one plain line per epoch when the output is redirected (CI, a
-/// log file).
+/// Shows a fit's progress on the console: a live bar that moves every batch (epoch and batch, batch loss, then the
+/// epoch's training and validation loss, validation metric, learning rate, elapsed time and ETA) in a terminal, one
+/// plain line per epoch when the output is redirected (CI, a log file).
 /// </summary>
 /// <example>
 /// <code>
 /// var model = LiveTraining.Run("MLP", progress =>
 /// {
-///     options.Progress = progress;
+///     options.ReportTo(progress);       // epochs and batches; or options.Progress = progress for epochs only
 ///     return pipeline.Fit(train);
 /// });
 /// </code>
@@ -28,7 +28,7 @@ public static class LiveTraining
     /// <param name="fit">The fit, given the progress to report to.</param>
     /// <param name="console">The console; null for <see cref="AnsiConsole.Console"/>.</param>
     /// <returns>What the fit returned.</returns>
-    public static T Run<T>(string description, Func<IProgress<EpochReport>, T> fit, IAnsiConsole? console = null)
+    public static T Run<T>(string description, Func<ITrainingProgress, T> fit, IAnsiConsole? console = null)
     {
         ArgumentNullException.ThrowIfNull(fit);
         console ??= AnsiConsole.Console;
@@ -55,18 +55,35 @@ public static class LiveTraining
 
     private static string Optional(double? value) => value is double v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-";
 
-    private sealed class BarProgress(ProgressTask task, string description) : IProgress<EpochReport>
+    private sealed class BarProgress(ProgressTask task, string description) : ITrainingProgress
     {
+        private string _lastEpoch = string.Empty;
+
         public void Report(EpochReport value)
         {
             task.MaxValue = value.TotalEpochs;
             task.Value = value.Epoch;
-            task.Description = Markup.Escape($"{description}  {Describe(value)}");
+            _lastEpoch = Describe(value);
+            task.Description = Markup.Escape($"{description}  {_lastEpoch}");
+        }
+
+        public void Report(BatchReport value)
+        {
+            // Measured in epochs, so the bar and its ETA move smoothly within an epoch.
+            task.MaxValue = value.TotalEpochs;
+            task.Value = value.Epoch - 1 + ((double)value.Batch / value.TotalBatches);
+            task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"{description}  epoch {value.Epoch}/{value.TotalEpochs} batch {value.Batch}/{value.TotalBatches} loss {value.Loss:F4}  {_lastEpoch}"));
         }
     }
 
-    private sealed class LineProgress(IAnsiConsole console, string description) : IProgress<EpochReport>
+    private sealed class LineProgress(IAnsiConsole console, string description) : ITrainingProgress
     {
         public void Report(EpochReport value) => console.WriteLine($"{description}: {Describe(value)}");
+
+        public void Report(BatchReport value)
+        {
+            // Plain output keeps one line per epoch: a line per batch would flood a log.
+        }
     }
 }

@@ -93,6 +93,7 @@ internal static class TrainingEngine
                 random.Shuffle(order);
                 double lossSum = 0;
                 int batches = 0;
+                int totalBatches = (order.Length + options.BatchSize - 1) / options.BatchSize;
                 for (int start = 0; start < order.Length; start += options.BatchSize)
                 {
                     int size = Math.Min(options.BatchSize, order.Length - start);
@@ -123,8 +124,10 @@ internal static class TrainingEngine
                     objective.backward();
                     Clip(network, options);
                     optimizer.step();
-                    lossSum += batchLoss.item<float>();
+                    float batchValue = batchLoss.item<float>();
+                    lossSum += batchValue;
                     batches++;
+                    options.BatchProgress?.Report(new BatchReport(epoch + 1, options.Epochs, batches, totalBatches, batchValue));
                 }
 
                 double? validationLoss = null;

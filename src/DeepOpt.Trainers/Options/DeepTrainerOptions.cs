@@ -320,6 +320,11 @@ public abstract class DeepTrainerOptions
     [JsonIgnore]
     public IProgress<EpochReport>? Progress { get; set; }
 
+    /// <summary>Receives a report after every training batch (on the training thread: keep it quick).</summary>
+    /// <value>null for none. Default null.</value>
+    [JsonIgnore]
+    public IProgress<BatchReport>? BatchProgress { get; set; }
+
     /// <summary>Stops training before the next batch when cancelled; the fit then throws <see cref="OperationCanceledException"/>.</summary>
     /// <value>Default <see cref="CancellationToken.None"/>.</value>
     [JsonIgnore]
@@ -354,6 +359,7 @@ public abstract class DeepTrainerOptions
 
         copy.ValidationSet = ValidationSet;
         copy.Progress = Progress;
+        copy.BatchProgress = BatchProgress;
         copy.Teacher = Teacher;
         copy.CancellationToken = CancellationToken;
         return copy;

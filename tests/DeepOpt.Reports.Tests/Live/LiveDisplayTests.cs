@@ -47,6 +47,27 @@ public class LiveDisplayTests
     }
 
     [TestMethod]
+    public void LiveTraining_BatchReports_MoveTheBarWithinAnEpoch_AndStayOutOfPlainOutput()
+    {
+        var (console, output) = Console(live: true);
+        LiveTraining.Run("mlp", progress =>
+        {
+            progress.Report(new BatchReport(1, 2, 3, 10, 0.25));
+            return 0;
+        }, console);
+        StringAssert.Contains(output.ToString(), "batch 3/10");
+        StringAssert.Contains(output.ToString(), "15%");
+
+        var (plain, lines) = Console(live: false);
+        LiveTraining.Run("mlp", progress =>
+        {
+            progress.Report(new BatchReport(1, 2, 3, 10, 0.25));
+            return 0;
+        }, plain);
+        Assert.AreEqual(string.Empty, lines.ToString());
+    }
+
+    [TestMethod]
     public async Task LiveSweep_WithoutATerminal_WritesALinePerTrialEvent()
     {
         var (console, output) = Console(live: false);

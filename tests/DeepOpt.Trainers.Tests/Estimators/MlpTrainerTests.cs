@@ -158,6 +158,22 @@ public sealed class MlpTrainerTests
     }
 
     [TestMethod]
+    public void Fit_BatchProgress_ReportsEveryBatchWithItsLoss()
+    {
+        var ml = new MLContext(seed: 1);
+        var batches = new List<BatchReport>();
+        var reports = new List<EpochReport>();
+        var options = new MlpOptions { Epochs = 2, BatchSize = 32, Progress = new ListProgress(reports), BatchProgress = new Progress(batches) };
+        using var model = ml.MulticlassClassification.Trainers.Mlp(options).Fit(Synthetic.KeyedBlobs(ml, 100, 3, seed: 1));
+
+        // 100 rows in batches of 32: 4 per epoch (32, 32, 32, 4).
+        Assert.HasCount(8, batches);
+        CollectionAssert.AreEqual(new[] { 1, 2, 3, 4, 1, 2, 3, 4 }, batches.Select(b => b.Batch).ToArray());
+        Assert.IsTrue(batches.All(b => b.TotalBatches == 4 && b.TotalEpochs == 2 && double.IsFinite(b.Loss)));
+        Assert.AreEqual(reports[0].TrainLoss, batches.Take(4).Average(b => b.Loss), 1e-6, "the epoch's loss is the mean of its batches'");
+    }
+
+    [TestMethod]
     public void Fit_Cancelled_StopsBeforeTheNextBatch()
     {
         var ml = new MLContext(seed: 1);
@@ -182,6 +198,12 @@ public sealed class MlpTrainerTests
         public float Score { get; set; }
 
         public float Probability { get; set; }
+    }
+
+    /// <summary>Collects batch reports synchronously (unlike <see cref="Progress{T}"/>).</summary>
+    private sealed class Progress(List<BatchReport> batches) : IProgress<BatchReport>
+    {
+        public void Report(BatchReport value) => batches.Add(value);
     }
 
     private sealed class ListProgress(List<EpochReport> reports, Action<EpochReport>? after = null) : IProgress<EpochReport>
