@@ -16,13 +16,6 @@ internal sealed class TaskEvaluator
         Maximised = maximised;
     }
 
-    public enum PredictionTask
-    {
-        Multiclass,
-        Binary,
-        Regression,
-    }
-
     public PredictionTask Task { get; }
 
     public string LabelColumn { get; }
@@ -53,18 +46,7 @@ internal sealed class TaskEvaluator
             : new IntermediateLoss(report.ValidationLoss ?? double.NaN, report.ValidationLoss ?? double.NaN);
     }
 
-    public IEstimator<ITransformer> CreateTrainer(MLContext ml, DeepTrainerOptions options) => (Task, options) switch
-    {
-        (PredictionTask.Multiclass, CnnOptions cnn) => ml.MulticlassClassification.Trainers.Cnn(cnn),
-        (PredictionTask.Multiclass, LstmOptions lstm) => ml.MulticlassClassification.Trainers.Lstm(lstm),
-        (PredictionTask.Multiclass, MlpOptions mlp) => ml.MulticlassClassification.Trainers.Mlp(mlp),
-        (PredictionTask.Binary, CnnOptions cnn) => ml.BinaryClassification.Trainers.Cnn(cnn),
-        (PredictionTask.Binary, LstmOptions lstm) => ml.BinaryClassification.Trainers.Lstm(lstm),
-        (PredictionTask.Binary, MlpOptions mlp) => ml.BinaryClassification.Trainers.Mlp(mlp),
-        (PredictionTask.Regression, MlpOptions mlp) => ml.Regression.Trainers.Mlp(mlp),
-        _ => throw new InvalidOperationException(
-            $"The {options.GetType().Name} trainer does not do {Task} prediction: sweep an MLP for regression."),
-    };
+    public IEstimator<ITransformer> CreateTrainer(MLContext ml, DeepTrainerOptions options) => DeepOptTrainers.Create(ml, options, Task);
 
     /// <summary>Every metric ML.NET's evaluator gives for the scored validation data, by name.</summary>
     public Dictionary<string, double> Evaluate(MLContext ml, IDataView scored)

@@ -24,7 +24,7 @@ internal static class SweepCommand
     {
         var root = ConfigNode.Load(configPath);
         string folder = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
-        var task = root.Child("task")?.Enum<TaskKind>() ?? TaskKind.Multiclass;
+        var task = root.Child("task")?.Enum<PredictionTask>() ?? PredictionTask.Multiclass;
         int seed = root.Child("seed")?.Int() ?? 1;
         var data = DataConfig.Bind(root.Required("data"), folder);
         var metricNode = root.Child("metric");
@@ -105,14 +105,14 @@ internal static class SweepCommand
     internal static string Storage(string value, string folder) =>
         value.Contains('=', StringComparison.Ordinal) ? value : Path.GetFullPath(value, folder);
 
-    private static void SetMetric(DeepOptExperiment experiment, TaskKind task, ConfigNode? node, string label)
+    private static void SetMetric(DeepOptExperiment experiment, PredictionTask task, ConfigNode? node, string label)
     {
         switch (task)
         {
-            case TaskKind.Binary:
+            case PredictionTask.Binary:
                 experiment.SetBinaryClassificationMetric(node?.Enum<BinaryClassificationMetric>() ?? BinaryClassificationMetric.Accuracy, label);
                 break;
-            case TaskKind.Regression:
+            case PredictionTask.Regression:
                 experiment.SetRegressionMetric(node?.Enum<RegressionMetric>() ?? RegressionMetric.RSquared, label);
                 break;
             default:

@@ -1,5 +1,6 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
+using DeepOpt.AutoML;
 using DeepOpt.Cli.Config;
 using DeepOpt.Cli.Data;
 using DeepOpt.Reports.Live;
@@ -22,7 +23,7 @@ internal static class TrainCommand
     {
         var root = ConfigNode.Load(configPath);
         string folder = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
-        var task = root.Child("task")?.Enum<TaskKind>() ?? TaskKind.Multiclass;
+        var task = root.Child("task")?.Enum<PredictionTask>() ?? PredictionTask.Multiclass;
         int seed = root.Child("seed")?.Int() ?? 1;
         var data = DataConfig.Bind(root.Required("data"), folder);
         var trainerNode = root.Required("trainer");
@@ -35,7 +36,7 @@ internal static class TrainCommand
         options.LabelColumnName = data.Label;
         var featurizer = loaded.Featurizer.Fit(loaded.Train);
         options.ValidationSet = featurizer.Transform(loaded.Validation);
-        var trainer = Trainer(ml, task, options);
+        var trainer = DeepOptTrainers.Create(ml, options, task);
         var features = featurizer.Transform(loaded.Train);
         ITransformer Fit(IProgress<EpochReport> progress, IProgress<BatchReport>? batches)
         {
@@ -58,18 +59,6 @@ internal static class TrainCommand
         output.WriteLine($"Saved the model to {modelPath} (load it with ml.Model.LoadDeepOpt).");
         return 0;
     }
-
-    private static IEstimator<ITransformer> Trainer(MLContext ml, TaskKind task, DeepTrainerOptions options) => (task, options) switch
-    {
-        (TaskKind.Multiclass, CnnOptions o) => ml.MulticlassClassification.Trainers.Cnn(o),
-        (TaskKind.Multiclass, LstmOptions o) => ml.MulticlassClassification.Trainers.Lstm(o),
-        (TaskKind.Multiclass, MlpOptions o) => ml.MulticlassClassification.Trainers.Mlp(o),
-        (TaskKind.Binary, CnnOptions o) => ml.BinaryClassification.Trainers.Cnn(o),
-        (TaskKind.Binary, LstmOptions o) => ml.BinaryClassification.Trainers.Lstm(o),
-        (TaskKind.Binary, MlpOptions o) => ml.BinaryClassification.Trainers.Mlp(o),
-        (TaskKind.Regression, MlpOptions o) => ml.Regression.Trainers.Mlp(o),
-        _ => throw new InvalidOperationException($"The {options.GetType().Name[..^7]} trainer does not do {task}: use kind: mlp for regression."),
-    };
 
     /// <summary>One line per epoch, on the training thread.</summary>
     private sealed class EpochLines(TextWriter output) : IProgress<EpochReport>

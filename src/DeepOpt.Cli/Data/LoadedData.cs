@@ -4,19 +4,6 @@ using Microsoft.ML;
 
 namespace DeepOpt.Cli.Data;
 
-/// <summary>What a task predicts.</summary>
-public enum TaskKind
-{
-    /// <summary>One of several classes; the label is mapped to a key.</summary>
-    Multiclass,
-
-    /// <summary>True or false; the label is read as a Boolean.</summary>
-    Binary,
-
-    /// <summary>A number; the label is read as a Single.</summary>
-    Regression,
-}
-
 /// <summary>The loaded rows and what the trainer needs to know about them.</summary>
 /// <param name="Train">Training rows, before the featurizer.</param>
 /// <param name="Validation">Validation rows, before the featurizer.</param>
