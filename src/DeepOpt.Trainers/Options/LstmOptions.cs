@@ -24,8 +24,8 @@ namespace DeepOpt.Trainers;
 /// </para>
 /// <para>
 /// Each row becomes <see cref="MaxSequenceLength"/> ids: longer sequences lose tokens at <see cref="Truncation"/>,
-/// shorter ones get padding at <see cref="Padding"/>. The network packs the sequences and never reads padding, so
-/// the padding side and the padded length do not change a prediction. An empty row reads as one padding token.
+/// shorter ones get padding at <see cref="Padding"/>. The network masks the padding and never reads it, so the
+/// padding side and the padded length do not change a prediction. An empty row reads as one padding token.
 /// </para>
 /// </remarks>
 public sealed class LstmOptions : DeepTrainerOptions

@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+# Licensed under the MIT license. See LICENSE in the repository root.
+"""Reads the RESULT and LOAD lines of bench/text/run.sh and prints the comparison of issue 5.
+
+Epoch time: the mean epoch of each round, then the median over rounds; the ratio is DeepOpt's median over PyTorch's.
+CPU time per epoch: the process's user + sys time in each epoch from the second on (a one-epoch run: the fit's), mean
+over those epochs, median over rounds (on a shared machine wall time also counts the time spent waiting for a core). Accuracy and macro-F1: the median over rounds, each round listed.
+Usage: python3 summarize.py results.jsonl
+"""
+
+import json
+import statistics
+import sys
+
+
+def main(path):
+    results, loads = {}, {}
+    with open(path) as file:
+        for line in file:
+            kind, _, body = line.partition(" ")
+            if kind == "RESULT":
+                r = json.loads(body)
+                results.setdefault(r["name"], []).append(r)
+            elif kind == "LOAD":
+                r = json.loads(body)
+                loads.setdefault(r["name"], []).append(r["cpu_some"])
+
+    def epoch(r):
+        return statistics.mean(r["epoch_seconds"])
+
+    def cpu_epoch(r):  # epochs 2.. (DeepOpt's first epoch is not separable from the start of its Fit)
+        later = r.get("epoch_cpu_seconds_from_2") or []
+        return statistics.mean(later) if later else r["fit_cpu_seconds"] / len(r["epoch_seconds"])
+
+    print(f"{'model':<14} {'rounds':>6} {'accuracy':>9} {'macro-F1':>9} {'epoch s':>8} {'CPU s/epoch':>11} {'fit s':>7} {'infer rows/s':>13} {'CPU pressure':>13}")
+    for name, rs in results.items():
+        lstm = bool(rs[0]["epoch_seconds"])
+        load = loads.get(name, [])
+        print(f"{name:<14} {len(rs):>6} {statistics.median(r['accuracy'] for r in rs):>9.4f} "
+              f"{statistics.median(r['macro_f1'] for r in rs):>9.4f} "
+              f"{statistics.median(epoch(r) for r in rs) if lstm else float('nan'):>8.1f} "
+              f"{statistics.median(cpu_epoch(r) for r in rs) if lstm and 'fit_cpu_seconds' in rs[0] else float('nan'):>11.1f} "
+              f"{statistics.median(r['fit_seconds'] for r in rs):>7.1f} "
+              f"{statistics.median(r['inference_rows_per_second'] for r in rs):>13.0f} "
+              f"{f'{statistics.mean(load):.0%}' if load else '-':>13}")
+
+    print()
+    print("Per round: seed, accuracy, macro-F1, epoch seconds, CPU pressure while the side ran")
+    for name, rs in results.items():
+        load = loads.get(name, [])
+        for i, r in enumerate(rs):
+            pressure = f", pressure {load[i]:.0%}" if i < len(load) else ""
+            epochs = ", ".join(f"{s:.1f}" for s in r["epoch_seconds"]) or f"fit {r['fit_seconds']:.1f}"
+            print(f"  {name:<14} seed {r.get('seed', '?')}: {r['accuracy']:.4f}, {r['macro_f1']:.4f}, [{epochs}]{pressure}")
+
+    d, p, m = results.get("deepopt-lstm"), results.get("pytorch-lstm"), results.get("mlnet-sdca")
+    print()
+    if d and p:
+        ratio = statistics.median(epoch(r) for r in d) / statistics.median(epoch(r) for r in p)
+        print(f"epoch time DeepOpt / PyTorch (medians over rounds): {ratio:.2f} (target <= 1.10); "
+              f"PyTorch {p[0].get('torch')} on {p[0].get('blas')}")
+        if "fit_cpu_seconds" in d[0] and "fit_cpu_seconds" in p[0]:
+            cpu = statistics.median(cpu_epoch(r) for r in d) / statistics.median(cpu_epoch(r) for r in p)
+            print(f"CPU time per epoch DeepOpt / PyTorch: {cpu:.2f}")
+    if d and m:
+        gap = statistics.median(r["accuracy"] for r in d) - statistics.median(r["accuracy"] for r in m)
+        print(f"accuracy DeepOpt (median) - ML.NET: {gap:+.4f} (target >= 0)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
