@@ -69,6 +69,29 @@ public class CliTests
     }
 
     [TestMethod]
+    public void Train_IdxFolder_ReadsTrainAndTestSplits()
+    {
+        using var space = new Workspace();
+        space.Idx("idx", 300, 100, 1);
+        string config = space.File("idx.yaml", """
+            data:
+              format: idx
+              train: idx
+              test: idx
+            trainer:
+              kind: mlp
+              options: { Epochs: 15, LearningRate: 0.01, ThreadCount: 1, HiddenLayerSizes: [16] }
+            """);
+        var output = new StringWriter();
+
+        Assert.AreEqual(0, TrainCommand.Run(config, output));
+
+        var line = output.ToString().Split('\n').Single(l => l.StartsWith("Test:", StringComparison.Ordinal));
+        double accuracy = double.Parse(line.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.IsTrue(accuracy >= 90, line);
+    }
+
+    [TestMethod]
     public async Task Sweep_FromJson_RunsItsBudgetAndSavesTheBestModel()
     {
         using var space = new Workspace();

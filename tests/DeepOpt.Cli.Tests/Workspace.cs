@@ -59,5 +59,35 @@ internal sealed class Workspace : IDisposable
         return name;
     }
 
+    /// <summary>MNIST-style IDX files (gzipped) in a folder: 6×6 images, class 0 brighter in the top half, class 1 in the bottom.</summary>
+    public string Idx(string name, int trainRows, int testRows, int seed)
+    {
+        var random = new Random(seed);
+        string folder = Directory.CreateDirectory(Path.Combine(Folder, name)).FullName;
+        foreach (var (split, rows) in new[] { ("train", trainRows), ("t10k", testRows) })
+        {
+            var labels = Enumerable.Range(0, rows).Select(_ => (byte)random.Next(2)).ToArray();
+            var pixels = labels.SelectMany(label => Enumerable.Range(0, 36).Select(p => (byte)(((p < 18) == (label == 0) ? 150 : 0) + random.Next(100)))).ToArray();
+            WriteIdx(Path.Combine(folder, $"{split}-images-idx3-ubyte.gz"), 0x0803, [rows, 6, 6], pixels);
+            WriteIdx(Path.Combine(folder, $"{split}-labels-idx1-ubyte.gz"), 0x0801, [rows], labels);
+        }
+
+        return name;
+    }
+
+    private static void WriteIdx(string path, int magic, int[] shape, byte[] data)
+    {
+        using var file = System.IO.File.Create(path);
+        using var zip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest);
+        void BigEndian(int v) => zip.Write([(byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v]);
+        BigEndian(magic);
+        foreach (int d in shape)
+        {
+            BigEndian(d);
+        }
+
+        zip.Write(data);
+    }
+
     public void Dispose() => Directory.Delete(Folder, recursive: true);
 }
