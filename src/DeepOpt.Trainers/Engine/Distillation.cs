@@ -10,30 +10,44 @@ namespace DeepOpt.Trainers;
 /// both distributions softened by the temperature T. The teacher runs in evaluation mode without gradients on the same
 /// (augmented) batch as the student. A binary model's one logit z counts as the two class logits (0, z).
 /// </summary>
-internal sealed class Distillation
+/// <remarks>
+/// A student and a teacher that read text each have the vocabulary built at their own <c>Fit</c>, so the same word can
+/// have other ids in the two. The student's ids are translated word by word into the teacher's (a word the teacher
+/// does not know becomes its out-of-vocabulary id) before the teacher sees a batch.
+/// </remarks>
+internal sealed class Distillation : IDisposable
 {
     private readonly DeepPredictionTransformer _teacher;
     private readonly double _temperature;
     private readonly double _alpha;
+    private readonly Tensor? _teacherIds;
 
-    public Distillation(DeepPredictionTransformer teacher, double temperature, double alpha)
+    public Distillation(DeepPredictionTransformer teacher, FeatureSpec student, double temperature, double alpha)
     {
         _teacher = teacher;
         _temperature = temperature;
         _alpha = alpha;
+        _teacherIds = TeacherIds(teacher.Description.Features.Tokens, student.Tokens, teacher.Device);
     }
 
     /// <summary>Checks that the teacher fits the student's task and data, before training.</summary>
-    public static void Check(DeepPredictionTransformer teacher, PredictionKind task, int classCount, int featureSize)
+    public static void Check(DeepPredictionTransformer teacher, PredictionKind task, int classCount, FeatureSpec student)
     {
         if (teacher.Task != task || task == PredictionKind.Regression)
         {
             throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.Teacher), $"The `Teacher` is a {teacher.Task} model, but distillation needs a classifier of the student's task ({task}).");
         }
 
-        if (teacher.Description.ClassCount != classCount || teacher.Description.Features.Size != featureSize)
+        var features = teacher.Description.Features;
+        if (teacher.Description.ClassCount != classCount || features.Size != student.Size)
         {
-            throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.Teacher), $"The `Teacher` has {teacher.Description.ClassCount} classes and reads {teacher.Description.Features.Size} features, but the student's data has {classCount} classes and {featureSize} features in '{teacher.FeatureColumnName}'. Train the teacher on data prepared the same way.");
+            throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.Teacher), $"The `Teacher` has {teacher.Description.ClassCount} classes and reads {features.Size} features, but the student's data has {classCount} classes and {student.Size} features in '{student.ColumnName}'. Train the teacher on data prepared the same way.");
+        }
+
+        string? difference = TokenDifference(features.Tokens, student.Tokens);
+        if (difference != null)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.Teacher), $"The `Teacher` {difference}, so it cannot read the student's token ids in '{student.ColumnName}'. Give the student the teacher's token settings and the same kind of column.");
         }
     }
 
@@ -44,7 +58,13 @@ internal sealed class Distillation
         using (torch.no_grad())
         {
             _teacher.Network.eval();
-            teacherOutput = _teacher.Network.forward(input.to(_teacher.Device)).to(studentOutput.device);
+            var teacherInput = input.to(_teacher.Device);
+            if (_teacherIds is not null)
+            {
+                teacherInput = _teacherIds.index_select(0, teacherInput.flatten().to(ScalarType.Int64)).reshape(teacherInput.shape);
+            }
+
+            teacherOutput = _teacher.Network.forward(teacherInput).to(studentOutput.device);
         }
 
         var studentLog = (ClassLogits(studentOutput) / _temperature).log_softmax(1);
@@ -53,6 +73,52 @@ internal sealed class Distillation
         return ((1 - _alpha) * labelLoss) + (_alpha * _temperature * _temperature * divergence);
     }
 
+    /// <inheritdoc/>
+    public void Dispose() => _teacherIds?.Dispose();
+
     private static Tensor ClassLogits(Tensor output) =>
         output.shape[1] == 1 ? torch.cat(new[] { torch.zeros_like(output), output }, 1) : output;
+
+    /// <summary>What keeps the teacher from reading the student's token ids, or null when it can.</summary>
+    private static string? TokenDifference(TokenSpec? teacher, TokenSpec? student)
+    {
+        if (teacher == null && student == null)
+        {
+            return null;
+        }
+
+        if (teacher == null || student == null || teacher.Source != student.Source)
+        {
+            return $"reads {teacher?.Describe() ?? "numbers"} and the student {student?.Describe() ?? "numbers"}";
+        }
+
+        if (teacher.Truncation != student.Truncation)
+        {
+            return $"keeps the {teacher.Truncation.ToString().ToLowerInvariant()} of long sequences and the student the {student.Truncation.ToString().ToLowerInvariant()} (`Truncation`)";
+        }
+
+        // Keys are numbered by the MapValueToKey both were given; only their count can be checked.
+        return teacher.Source == TokenSource.Keys && teacher.IdCount != student.IdCount
+            ? $"reads {teacher.Describe()} and the student {student.Describe()}"
+            : null;
+    }
+
+    /// <summary>The teacher's id of each of the student's text ids, or null when the ids already agree.</summary>
+    private static Tensor? TeacherIds(TokenSpec? teacher, TokenSpec? student, Device device)
+    {
+        if (teacher?.Vocabulary is not { } theirs || student?.Vocabulary is not { } ours || theirs.Words.SequenceEqual(ours.Words))
+        {
+            return null;
+        }
+
+        var ids = new float[ours.IdCount];
+        ids[Vocabulary.UnknownId] = Vocabulary.UnknownId;
+        for (int i = 0; i < ours.Words.Count; i++)
+        {
+            string word = ours.Words[i];
+            ids[Vocabulary.FirstWordId + i] = theirs.IdOf(theirs.LowerCase ? word.ToLowerInvariant() : word);
+        }
+
+        return torch.tensor(ids, device: device);
+    }
 }

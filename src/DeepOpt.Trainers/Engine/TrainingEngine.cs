@@ -35,8 +35,8 @@ internal static class TrainingEngine
         IChannel? log,
         CancellationToken cancellation)
     {
-        var run = new TrainingRun(options, task, seed, device, log, cancellation, options.CreateAugmenter(seed),
-            options.Teacher == null ? null : new Distillation(options.Teacher, options.DistillationTemperature, options.DistillationAlpha));
+        using var distillation = options.Teacher == null ? null : new Distillation(options.Teacher, train.Spec, options.DistillationTemperature, options.DistillationAlpha);
+        var run = new TrainingRun(options, task, seed, device, log, cancellation, options.CreateAugmenter(seed), distillation);
         if (options.ThreadCount.HasValue)
         {
             torch.set_num_threads(options.ThreadCount.Value);
@@ -188,10 +188,15 @@ internal static class TrainingEngine
                     correct += output.argmax(1).eq(target).sum().item<long>();
                     break;
                 case PredictionKind.BinaryClassification:
-                    correct += output.squeeze(1).gt(0).to(ScalarType.Float32).eq(target).sum().item<long>();
+                    using (Scalar zero = 0.ToScalar())
+                    {
+                        correct += output.squeeze(1).gt(zero).to(ScalarType.Float32).eq(target).sum().item<long>();
+                    }
+
                     break;
                 default:
-                    squaredError += (output.squeeze(1) - target).square().sum().item<float>();
+                    var error = output.squeeze(1) - target;
+                    squaredError += (error * error).sum().item<float>();
                     break;
             }
         }

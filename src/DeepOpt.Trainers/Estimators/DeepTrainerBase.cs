@@ -91,7 +91,7 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
         TaskLoss.ClassWeights(Options, Task, all.ClassCount, train.Targets);
         if (Options.Teacher != null)
         {
-            Distillation.Check(Options.Teacher, Task, all.ClassCount, all.FeatureSize);
+            Distillation.Check(Options.Teacher, Task, all.ClassCount, all.Spec);
         }
 
         var device = Devices.Resolve(Options.Device);

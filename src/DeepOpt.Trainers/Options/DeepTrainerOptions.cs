@@ -303,7 +303,7 @@ public abstract class DeepTrainerOptions
     public string? Device { get; set; }
 
     /// <summary>A fitted DeepOpt classifier whose softened outputs the new model learns from (knowledge distillation).</summary>
-    /// <value>null trains on the labels alone. The teacher must read the same feature column with the same size and have the same classes. Default null.</value>
+    /// <value>null trains on the labels alone. The teacher must read the same feature column with the same size and have the same classes; a text teacher and a text student may have different vocabularies (the student's token ids are translated word by word into the teacher's). Default null.</value>
     [JsonIgnore]
     public DeepPredictionTransformer? Teacher { get; set; }
 

@@ -2,6 +2,7 @@
 
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace DeepOpt.Trainers.Tests;
@@ -50,5 +51,55 @@ public sealed class DistillationTests
         Assert.AreEqual("Teacher", error.ParamName);
         StringAssert.Contains(error.Message, "has 2 classes");
         StringAssert.Contains(error.Message, "3 classes");
+    }
+
+    [TestMethod]
+    public void Fit_TextTeacherWithAnotherVocabulary_StudentLearnsTheTeachersAnswers()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView Keyed(IEnumerable<TextRow> rows)
+        {
+            var data = ml.Data.LoadFromEnumerable(rows);
+            return ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue).Fit(data).Transform(data);
+        }
+
+        LstmOptions Options(DeepPredictionTransformer? teacher) => new()
+        {
+            FeatureColumnName = "Text", MaxSequenceLength = WordOrder.MaxWords + 2, EmbeddingSize = 16, HiddenSize = 16,
+            Epochs = 8, BatchSize = 32, LearningRate = 1e-2, Seed = 1, ThreadCount = 2, Teacher = teacher, DistillationAlpha = 1,
+        };
+
+        using var teacher = ml.MulticlassClassification.Trainers.Lstm(Options(null)).Fit(Keyed(WordOrder.Make(400, seed: 1)));
+
+        // The student's labels are noise and alpha is 1, so all it can learn comes from the teacher; its first row
+        // numbers the words in another order than the teacher's vocabulary.
+        var random = new Random(3);
+        var first = new TextRow { Text = "quickly house tree under on small big sits runs dog cat blue green red a the gamma beta alpha", Label = 0 };
+        var noisy = WordOrder.Make(400, seed: 7).Select(r => new TextRow { Text = r.Text, Label = random.Next(3) });
+        using var student = ml.MulticlassClassification.Trainers.Lstm(Options(teacher)).Fit(Keyed(noisy.Prepend(first)));
+
+        var teacherWords = teacher.Description.Features.Tokens!.Vocabulary!.Words;
+        var studentWords = student.Description.Features.Tokens!.Vocabulary!.Words;
+        Assert.IsFalse(teacherWords.SequenceEqual(studentWords), "the two vocabularies should number the words differently");
+        var test = Keyed(WordOrder.Make(200, seed: 2));
+        double accuracy = ml.MulticlassClassification.Evaluate(student.Transform(test)).MicroAccuracy;
+        Console.WriteLine($"student accuracy on the true labels {accuracy}");
+        Assert.IsGreaterThanOrEqualTo(0.9, accuracy, $"student accuracy {accuracy}");
+    }
+
+    [TestMethod]
+    public void Fit_TextTeacherForKeyStudent_SaysWhatDiffers()
+    {
+        var ml = new MLContext(seed: 1);
+        var keyed = WordOrder.Keyed(ml, 60, seed: 1);
+        var text = ml.Data.LoadFromEnumerable(WordOrder.Make(60, seed: 1));
+        var labels = ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue).Fit(text);
+        using var teacher = ml.MulticlassClassification.Trainers.Lstm(new LstmOptions { FeatureColumnName = "Text", MaxSequenceLength = 14, Epochs = 1 }).Fit(labels.Transform(text));
+        var tokens = ml.Transforms.Text.TokenizeIntoWords("Tokens", "Text").Append(ml.Transforms.Conversion.MapValueToKey("Tokens")).Fit(keyed).Transform(keyed);
+        var options = new LstmOptions { FeatureColumnName = "Tokens", MaxSequenceLength = 14, Epochs = 1, Teacher = teacher };
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Lstm(options).Fit(tokens));
+        Assert.AreEqual("Teacher", error.ParamName);
+        StringAssert.Contains(error.Message, "reads text and the student vector of keys");
+        StringAssert.Contains(error.Message, "'Tokens'");
     }
 }
