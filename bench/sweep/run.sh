@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The sweep benchmark of issue 7 on Fashion-MNIST (Debian's dataset-fashion-mnist).
-# Usage: bash bench/sweep/run.sh [target|hour] [--rounds N] [--target ACC] [--train-rows N] [--epochs N] [--minutes M]
+# Usage: bash bench/sweep/run.sh [target|hour] [--rounds N] [--target ACC] [--train-rows N] [--validation-rows N] [--epochs N] [--minutes M] [--tuner bayes|cfo]
 #   target (default): random search over the CNN space with ASHA pruning against the same search without pruning
 #     (same seed, so the same configurations in the same order), each until an epoch first reaches the target
 #     validation accuracy; the two sides alternate round by round; prints each time and the median ratio.
-#   hour: a cost-frugal sweep with ASHA for --minutes (default 60), the best configuration retrained on all 60,000
-#     training images, and its test accuracy.
+#   hour: a Bayesian sweep (--tuner cfo for cost-frugal) with ASHA for --minutes (default 60), the best configuration
+#     retrained on all 60,000 training images, and its test accuracy.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 mode=target rounds=3 extra=()
@@ -13,8 +13,8 @@ mode=target rounds=3 extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) rounds=$2; shift ;;
-        --target|--train-rows|--epochs|--minutes|--threads|--max-trials|--data) extra+=("$1" "$2"); shift ;;
-        *) echo "Unknown option $1. Usage: bash bench/sweep/run.sh [target|hour] [--rounds N] [--target ACC] [--train-rows N] [--epochs N] [--minutes M]" >&2; exit 2 ;;
+        --target|--train-rows|--validation-rows|--epochs|--minutes|--threads|--max-trials|--tuner|--data|--report) extra+=("$1" "$2"); shift ;;
+        *) echo "Unknown option $1. Usage: bash bench/sweep/run.sh [target|hour] [--rounds N] [--target ACC] [--train-rows N] [--validation-rows N] [--epochs N] [--minutes M] [--tuner bayes|cfo]" >&2; exit 2 ;;
     esac
     shift
 done

@@ -8,23 +8,20 @@ using DeepOpt.Examples;
 using DeepOpt.Trainers;
 using Microsoft.ML;
 
-string? folder = null;
-int epochs = 10;
-int? threads = null;
-for (int i = 0; i + 1 < args.Length; i += 2)
+var command = CommandLine.Parse(args, "[--data DIR] [--epochs N] [--threads N]", new Dictionary<string, string?>
 {
-    switch (args[i])
-    {
-        case "--data": folder = args[i + 1]; break;
-        case "--epochs": epochs = int.Parse(args[i + 1]); break;
-        case "--threads": threads = int.Parse(args[i + 1]); break;
-        default: Console.Error.WriteLine($"Unknown option {args[i]}. Usage: [--data DIR] [--epochs N] [--threads N]"); return 2;
-    }
+    ["--data"] = null, ["--epochs"] = "10", ["--threads"] = null,
+});
+if (command == null)
+{
+    return 2;
 }
 
+int epochs = command.Int("--epochs");
+string folder;
 try
 {
-    folder = FashionMnistData.Locate(folder);
+    folder = FashionMnistData.Locate(command.Text("--data"));
 }
 catch (FileNotFoundException ex)
 {
@@ -48,7 +45,7 @@ var options = new CnnOptions
     LearningRate = 1e-3,
     BatchSize = 128,
     Epochs = epochs,
-    ThreadCount = threads,
+    ThreadCount = command.OptionalInt("--threads"),
     Progress = new Progress(),
 };
 var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")

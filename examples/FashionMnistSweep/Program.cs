@@ -16,34 +16,26 @@ using DeepOpt.Reports.Sweep;
 using DeepOpt.Trainers;
 using Microsoft.ML;
 
-var settings = new Dictionary<string, string>
+var settings = CommandLine.Parse(
+    args,
+    "[--data DIR] [--trials N] [--minutes M] [--train-rows N] [--tuner cfo|bayes|random] [--pruner asha|median|hyperband|none] [--threads N] [--storage FILE] [--report FILE] [--retrain]",
+    new Dictionary<string, string?>
+    {
+        ["--data"] = null, ["--trials"] = "12", ["--minutes"] = "20", ["--train-rows"] = "10000", ["--tuner"] = "cfo",
+        ["--pruner"] = "asha", ["--threads"] = null, ["--storage"] = "fashion-sweep.db", ["--report"] = "fashion-sweep-report.html",
+    },
+    "--retrain");
+if (settings == null)
 {
-    ["--trials"] = "12", ["--minutes"] = "20", ["--train-rows"] = "10000", ["--tuner"] = "cfo", ["--pruner"] = "asha",
-    ["--storage"] = "fashion-sweep.db", ["--report"] = "fashion-sweep-report.html",
-};
-bool retrain = false;
-for (int i = 0; i < args.Length; i++)
-{
-    if (args[i] == "--retrain")
-    {
-        retrain = true;
-    }
-    else if (i + 1 < args.Length && (settings.ContainsKey(args[i]) || args[i] is "--data" or "--threads"))
-    {
-        settings[args[i]] = args[++i];
-    }
-    else
-    {
-        Console.Error.WriteLine($"Unknown option {args[i]}. Usage: [--data DIR] [--trials N] [--minutes M] [--train-rows N] "
-            + "[--tuner cfo|bayes|random] [--pruner asha|median|hyperband|none] [--threads N] [--storage FILE] [--report FILE] [--retrain]");
-        return 2;
-    }
+    return 2;
 }
+
+bool retrain = settings.Flag("--retrain");
 
 string folder;
 try
 {
-    folder = FashionMnistData.Locate(settings.GetValueOrDefault("--data"));
+    folder = FashionMnistData.Locate(settings.Text("--data"));
 }
 catch (FileNotFoundException ex)
 {
@@ -53,11 +45,11 @@ catch (FileNotFoundException ex)
 
 var ml = new MLContext(seed: 1);
 var all = FashionMnistData.Train(folder);
-int trainRows = Math.Min(int.Parse(settings["--train-rows"]), all.Count - 10_000);
+int trainRows = Math.Min(settings.Int("--train-rows"), all.Count - 10_000);
 var sweepTrain = ml.Data.LoadFromEnumerable(all.Take(trainRows));
 var validation = ml.Data.LoadFromEnumerable(all.Skip(all.Count - 10_000));
 var test = ml.Data.LoadFromEnumerable(FashionMnistData.Test(folder));
-int? threads = settings.TryGetValue("--threads", out var t) ? int.Parse(t) : null;
+int? threads = settings.OptionalInt("--threads");
 Console.WriteLine($"Sweeping on {trainRows} training images, scoring on 10000 held-out ones; test set {FashionMnistData.Test(folder).Count}.");
 
 var baseOptions = new CnnOptions { FeatureColumnName = "Pixels", ImageHeight = 28, ImageWidth = 28, Channels = 1, ThreadCount = threads };
@@ -66,16 +58,16 @@ using var experiment = ml.DeepOptAuto().CreateExperiment()
     .SetDataset(sweepTrain, validation)
     .SetPipeline(ml.Transforms.Conversion.MapValueToKey("Label"), cnn)
     .SetMulticlassClassificationMetric(MulticlassClassificationMetric.MicroAccuracy)
-    .SetMaxTrials(int.Parse(settings["--trials"]))
-    .SetTrainingTimeInSeconds(double.Parse(settings["--minutes"]) * 60)
-    .SetStorage(settings["--storage"]);
-_ = settings["--tuner"] switch
+    .SetMaxTrials(settings.Int("--trials"))
+    .SetTrainingTimeInSeconds(settings.Double("--minutes") * 60)
+    .SetStorage(settings.Text("--storage")!);
+_ = settings.Text("--tuner") switch
 {
     "bayes" => experiment.SetBayesianTuner(),
     "random" => experiment.SetRandomSearchTuner(),
     _ => experiment.SetCostFrugalTuner(),
 };
-IPruner? pruner = settings["--pruner"] switch
+IPruner? pruner = settings.Text("--pruner") switch
 {
     "asha" => new SuccessiveHalvingPruner(minResource: 1, reductionFactor: 3),
     "median" => new MedianPruner(startupTrials: 3, warmupSteps: 1),
@@ -88,8 +80,8 @@ if (pruner != null)
 }
 
 var best = await LiveSweep.RunAsync(monitor => experiment.SetMonitor(monitor).RunAsync());
-SweepReport.Save(experiment.Trials, settings["--report"], new SweepReportOptions { Title = "CNN sweep on Fashion-MNIST", MetricName = "validation accuracy" });
-Console.WriteLine($"Report: {Path.GetFullPath(settings["--report"])}; trials kept in {Path.GetFullPath(settings["--storage"])}.");
+SweepReport.Save(experiment.Trials, settings.Text("--report")!, new SweepReportOptions { Title = "CNN sweep on Fashion-MNIST", MetricName = "validation accuracy" });
+Console.WriteLine($"Report: {Path.GetFullPath(settings.Text("--report")!)}; trials kept in {Path.GetFullPath(settings.Text("--storage")!)}.");
 int pruned = experiment.Trials.Count(r => r.IsPruned);
 int failed = experiment.Trials.Count(r => r.IsFailed);
 Console.WriteLine($"{experiment.Trials.Count} trials ({pruned} pruned, {failed} failed). Best: trial {best.TrialSettings.TrialId}, "

@@ -9,23 +9,20 @@ using DeepOpt.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-string? folder = null;
-int epochs = 8;
-int? threads = null;
-for (int i = 0; i + 1 < args.Length; i += 2)
+var command = CommandLine.Parse(args, "[--data DIR] [--epochs N] [--threads N]", new Dictionary<string, string?>
 {
-    switch (args[i])
-    {
-        case "--data": folder = args[i + 1]; break;
-        case "--epochs": epochs = int.Parse(args[i + 1]); break;
-        case "--threads": threads = int.Parse(args[i + 1]); break;
-        default: Console.Error.WriteLine($"Unknown option {args[i]}. Usage: [--data DIR] [--epochs N] [--threads N]"); return 2;
-    }
+    ["--data"] = null, ["--epochs"] = "8", ["--threads"] = null,
+});
+if (command == null)
+{
+    return 2;
 }
 
+int epochs = command.Int("--epochs");
+string folder;
 try
 {
-    folder = DebianDescriptions.Locate(folder);
+    folder = DebianDescriptions.Locate(command.Text("--data"));
 }
 catch (FileNotFoundException ex)
 {
@@ -53,7 +50,7 @@ var options = new LstmOptions
     BatchSize = 32,
     Epochs = epochs,
     GradientClipNorm = 5,
-    ThreadCount = threads,
+    ThreadCount = command.OptionalInt("--threads"),
     Progress = new Progress(),
 };
 var watch = Stopwatch.StartNew();

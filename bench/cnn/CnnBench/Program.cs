@@ -5,33 +5,26 @@
 // Usage: dotnet CnnBench.dll [--data DIR] [--epochs N] [--threads N] [--seed N] [--latency N]
 
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using DeepOpt.Examples;
 using DeepOpt.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-string? folder = null;
-int epochs = 2;
-int threads = 2;
-int seed = 1;
-int latencyCount = 1000;
-for (int i = 0; i + 1 < args.Length; i += 2)
+var command = CommandLine.Parse(args, "[--data DIR] [--epochs N] [--threads N] [--seed N] [--latency N]", new Dictionary<string, string?>
 {
-    int value = args[i] == "--data" ? 0 : int.Parse(args[i + 1], CultureInfo.InvariantCulture);
-    switch (args[i])
-    {
-        case "--data": folder = args[i + 1]; break;
-        case "--epochs": epochs = value; break;
-        case "--threads": threads = value; break;
-        case "--seed": seed = value; break;
-        case "--latency": latencyCount = value; break;
-        default: Console.Error.WriteLine($"Unknown option {args[i]}. Usage: [--data DIR] [--epochs N] [--threads N] [--seed N] [--latency N]"); return 2;
-    }
+    ["--data"] = null, ["--epochs"] = "2", ["--threads"] = "2", ["--seed"] = "1", ["--latency"] = "1000",
+});
+if (command == null)
+{
+    return 2;
 }
 
-folder = FashionMnistData.Locate(folder);
+int epochs = command.Int("--epochs");
+int threads = command.Int("--threads");
+int seed = command.Int("--seed");
+int latencyCount = command.Int("--latency");
+string folder = FashionMnistData.Locate(command.Text("--data"));
 var trainRows = FashionMnistData.Train(folder);
 var testRows = FashionMnistData.Test(folder);
 var ml = new MLContext(seed: seed);

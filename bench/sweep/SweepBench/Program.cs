@@ -2,61 +2,70 @@
 // The DeepOpt side of bench/sweep/run.sh. Two modes, each printing one JSON line per measurement:
 //   --mode target: one sweep of random search over the CNN space (epochs fixed), with ASHA pruning or without, until
 //                  an epoch first reaches --target validation accuracy; prints the wall time it took.
-//   --mode hour:   a cost-frugal sweep with ASHA for --minutes, then the best configuration retrained on all 60,000
+//   --mode hour:   a Bayesian (or cost-frugal) sweep with ASHA for --minutes, then the best configuration retrained on all 60,000
 //                  training images and tested on the 10,000 test images.
 
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using DeepOpt.AutoML;
 using DeepOpt.AutoML.Pruners;
 using DeepOpt.AutoML.SearchSpace;
 using DeepOpt.Examples;
+using DeepOpt.Reports.Sweep;
 using DeepOpt.Trainers;
 using Microsoft.ML;
 
-var a = new Dictionary<string, string>
-{
-    ["--mode"] = "target", ["--pruning"] = "asha", ["--seed"] = "1", ["--target"] = "0.87", ["--train-rows"] = "10000",
-    ["--epochs"] = "9", ["--max-trials"] = "40", ["--minutes"] = "60", ["--threads"] = "2",
-};
-for (int i = 0; i + 1 < args.Length; i += 2)
-{
-    if (!a.ContainsKey(args[i]) && args[i] != "--data")
+var command = CommandLine.Parse(
+    args,
+    "[--mode target|hour] [--pruning asha|none] [--seed N] [--target ACC] [--train-rows N] [--validation-rows N] [--epochs N] "
+        + "[--max-trials N] [--minutes M] [--tuner bayes|cfo] [--threads N] [--data DIR] [--report FILE]",
+    new Dictionary<string, string?>
     {
-        Console.Error.WriteLine($"Unknown option {args[i]}; known: {string.Join(' ', a.Keys)} --data");
-        return 2;
-    }
-
-    a[args[i]] = args[i + 1];
+        ["--mode"] = "target", ["--pruning"] = "asha", ["--seed"] = "1", ["--target"] = "0.87", ["--train-rows"] = "10000",
+        ["--validation-rows"] = "10000", ["--epochs"] = "9", ["--max-trials"] = "40", ["--minutes"] = "60",
+        ["--tuner"] = "bayes", ["--threads"] = "2", ["--data"] = null, ["--report"] = null,
+    });
+if (command == null)
+{
+    return 2;
 }
 
-string folder = FashionMnistData.Locate(a.GetValueOrDefault("--data"));
-int seed = int.Parse(a["--seed"], CultureInfo.InvariantCulture);
-int threads = int.Parse(a["--threads"], CultureInfo.InvariantCulture);
+string folder = FashionMnistData.Locate(command.Text("--data"));
+int seed = command.Int("--seed");
+int threads = command.Int("--threads");
 var all = FashionMnistData.Train(folder);
 var ml = new MLContext(seed: seed);
-int trainRows = Math.Min(int.Parse(a["--train-rows"], CultureInfo.InvariantCulture), all.Count - 10_000);
+
+// Validation rows come from the end of the training file, sweep rows from its start; they never overlap.
+int validationRows = Math.Min(command.Int("--validation-rows"), all.Count / 2);
+int trainRows = Math.Min(command.Int("--train-rows"), all.Count - validationRows);
 var train = ml.Data.LoadFromEnumerable(all.Take(trainRows));
-var validation = ml.Data.LoadFromEnumerable(all.Skip(all.Count - 10_000));
+var validation = ml.Data.LoadFromEnumerable(all.Skip(all.Count - validationRows));
 var featurizer = ml.Transforms.Conversion.MapValueToKey("Label");
 var clock = Stopwatch.StartNew();
 
-if (a["--mode"] == "target")
+if (command.Text("--mode") == "target")
 {
-    double target = double.Parse(a["--target"], CultureInfo.InvariantCulture);
-    int epochs = int.Parse(a["--epochs"], CultureInfo.InvariantCulture);
-    bool pruning = a["--pruning"] != "none";
+    double target = command.Double("--target");
+    int epochs = command.Int("--epochs");
+    bool pruning = command.Text("--pruning") != "none";
     using var reached = new CancellationTokenSource();
     double? secondsToTarget = null;
     int trialAtTarget = -1;
     int epochsRun = 0;
+    var bestOfTrial = new List<double>(); // the best validation accuracy of each trial, in trial order
     var baseOptions = new CnnOptions
     {
         FeatureColumnName = "Pixels", ImageHeight = 28, ImageWidth = 28, ThreadCount = threads,
         Progress = new Inline(report =>
         {
             epochsRun++;
+            if (report.Epoch == 1)
+            {
+                bestOfTrial.Add(0);
+            }
+
+            bestOfTrial[^1] = Math.Max(bestOfTrial[^1], report.ValidationMetric ?? 0);
             if (secondsToTarget == null && report.ValidationMetric >= target)
             {
                 secondsToTarget = clock.Elapsed.TotalSeconds;
@@ -70,7 +79,7 @@ if (a["--mode"] == "target")
         .SetPipeline(featurizer, ml.DeepOptAuto().Cnn(baseOptions, space))
         .SetMulticlassClassificationMetric(MulticlassClassificationMetric.MicroAccuracy)
         .SetRandomSearchTuner()
-        .SetMaxTrials(int.Parse(a["--max-trials"], CultureInfo.InvariantCulture))
+        .SetMaxTrials(command.Int("--max-trials"))
         .SetMonitor(new TrialLines(Console.Error));
     if (pruning)
     {
@@ -89,9 +98,10 @@ if (a["--mode"] == "target")
     trialAtTarget = experiment.Trials.Count - 1;
     Console.WriteLine(JsonSerializer.Serialize(new
     {
-        mode = "target", side = pruning ? "asha" : "full", seed, target, epochs, train_rows = trainRows,
+        mode = "target", side = pruning ? "asha" : "full", seed, target, epochs, train_rows = trainRows, validation_rows = validationRows,
         seconds_to_target = secondsToTarget, trials = experiment.Trials.Count, trial_at_target = secondsToTarget == null ? -1 : trialAtTarget,
         pruned = experiment.Trials.Count(t => t.IsPruned), epochs_run = epochsRun, seconds = clock.Elapsed.TotalSeconds,
+        best_of_trial = bestOfTrial.Select(b => Math.Round(b, 4)),
     }));
     return 0;
 }
@@ -100,12 +110,18 @@ var hourExperiment = ml.DeepOptAuto().CreateExperiment()
     .SetDataset(train, validation)
     .SetPipeline(featurizer, ml.DeepOptAuto().Cnn(new CnnOptions { FeatureColumnName = "Pixels", ImageHeight = 28, ImageWidth = 28, ThreadCount = threads }))
     .SetMulticlassClassificationMetric(MulticlassClassificationMetric.MicroAccuracy)
-    .SetCostFrugalTuner()
     .SetPruner(new SuccessiveHalvingPruner(minResource: 1, reductionFactor: 3))
-    .SetTrainingTimeInSeconds(double.Parse(a["--minutes"], CultureInfo.InvariantCulture) * 60)
+    .SetTrainingTimeInSeconds(command.Double("--minutes") * 60)
     .SetMonitor(new TrialLines(Console.Error));
+string tuner = command.Text("--tuner")!;
+_ = tuner == "cfo" ? hourExperiment.SetCostFrugalTuner() : hourExperiment.SetBayesianTuner();
 var best = await hourExperiment.RunAsync();
 double sweepSeconds = clock.Elapsed.TotalSeconds;
+if (command.Text("--report") is { } report)
+{
+    SweepReport.Save(hourExperiment.Trials, report, new SweepReportOptions { Title = $"CNN sweep on Fashion-MNIST ({command.Text("--minutes")} minutes)", MetricName = "validation accuracy" });
+}
+
 var options = (CnnOptions)ml.DeepOptAuto().Cnn(new CnnOptions { FeatureColumnName = "Pixels", ImageHeight = 28, ImageWidth = 28, ThreadCount = threads })
     .CreateOptions(best.TrialSettings.Parameter);
 options.Seed = seed;
@@ -113,7 +129,7 @@ var model = featurizer.Append(ml.MulticlassClassification.Trainers.Cnn(options))
 var test = ml.MulticlassClassification.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(FashionMnistData.Test(folder))));
 Console.WriteLine(JsonSerializer.Serialize(new
 {
-    mode = "hour", seed, train_rows = trainRows, sweep_seconds = sweepSeconds, trials = hourExperiment.Trials.Count,
+    mode = "hour", seed, tuner, train_rows = trainRows, validation_rows = validationRows, sweep_seconds = sweepSeconds, trials = hourExperiment.Trials.Count,
     pruned = hourExperiment.Trials.Count(t => t.IsPruned), best_validation = best.Metric,
     best = TrialLines.Describe(best.TrialSettings.Parameter), retrain_seconds = clock.Elapsed.TotalSeconds - sweepSeconds,
     test_accuracy = test.MicroAccuracy,

@@ -6,32 +6,26 @@
 // Usage: dotnet TextBench.dll [--data DIR] [--epochs N] [--threads N] [--seed N] [--only deepopt|mlnet]
 
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using DeepOpt.Examples;
 using DeepOpt.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-string? folder = null;
-int epochs = 3;
-int threads = 2;
-int seed = 1;
-string only = "";
-for (int i = 0; i + 1 < args.Length; i += 2)
+var command = CommandLine.Parse(args, "[--data DIR] [--epochs N] [--threads N] [--seed N] [--only deepopt|mlnet]", new Dictionary<string, string?>
 {
-    switch (args[i])
-    {
-        case "--data": folder = args[i + 1]; break;
-        case "--epochs": epochs = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-        case "--threads": threads = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-        case "--seed": seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-        case "--only": only = args[i + 1]; break;
-        default: Console.Error.WriteLine($"Unknown option {args[i]}. Usage: [--data DIR] [--epochs N] [--threads N] [--seed N] [--only deepopt|mlnet]"); return 2;
-    }
+    ["--data"] = null, ["--epochs"] = "3", ["--threads"] = "2", ["--seed"] = "1", ["--only"] = "",
+});
+if (command == null)
+{
+    return 2;
 }
 
-folder = DebianDescriptions.Locate(folder);
+int epochs = command.Int("--epochs");
+int threads = command.Int("--threads");
+int seed = command.Int("--seed");
+string only = command.Text("--only")!;
+string folder = DebianDescriptions.Locate(command.Text("--data"));
 var ml = new MLContext(seed: seed);
 
 // Read once into memory, so neither side pays for parsing the file.
