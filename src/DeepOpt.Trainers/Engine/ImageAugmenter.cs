@@ -75,7 +75,8 @@ internal sealed class ImageAugmenter : IBatchAugmenter
             }
 
             var mask = torch.tensor(erase, device: batch.device).view(rows, 1, height, width);
-            images = images.masked_fill(mask, 0);
+            using Scalar zero = 0f.ToScalar();
+            images = images.masked_fill(mask, zero);
         }
 
         return (last ? images.permute(0, 2, 3, 1) : images).reshape(rows, -1);

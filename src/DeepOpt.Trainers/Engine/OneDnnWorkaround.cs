@@ -7,12 +7,14 @@ using System.Runtime.InteropServices;
 namespace DeepOpt.Trainers;
 
 /// <summary>
-/// libtorch 2.10's oneDNN returns NaN now and then from the AVX-512 convolution backward pass when it runs on more
-/// than one thread on AMD processors with AVX-512 (seen on an AMD EPYC with 2 threads: about 1 in 20 backward passes of a
-/// 3×3 convolution with 8 input channels; never with one thread or with oneDNN limited to AVX2). Before anything can
-/// create a oneDNN primitive, this caps oneDNN at AVX2 on such processors through its ONEDNN_MAX_CPU_ISA variable,
-/// unless the user has set that variable. It writes the native environment (libc setenv), which oneDNN reads;
-/// .NET's Environment.SetEnvironmentVariable does not reach it on Linux.
+/// libtorch 2.10's oneDNN gives wrong results from some of its AVX-512 kernels on AMD processors with AVX-512. Seen on
+/// an AMD EPYC (Zen 5) on 2 threads: the input gradient of a 3×3 convolution with 8 output channels was NaN in about 1
+/// pass of 10 and differed from pass to pass; a forward 24→48 convolution returned NaN; an LSTM of 16 units gave
+/// outputs off by up to 0.67 in inference. Capped at AVX2 all of these were right, except the input gradient for
+/// fewer than 8 output channels, which <see cref="SmallConvolution"/> avoids. Before anything can create a oneDNN
+/// primitive, this caps oneDNN at AVX2 on such processors through its ONEDNN_MAX_CPU_ISA variable, unless the user has
+/// set that variable. It writes the native environment (libc setenv), which oneDNN reads; .NET's
+/// Environment.SetEnvironmentVariable does not reach it on Linux.
 /// </summary>
 internal static class OneDnnWorkaround
 {

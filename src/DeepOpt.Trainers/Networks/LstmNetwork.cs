@@ -90,22 +90,25 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
+        // Scalars stay referenced until the end of the call: TorchSharp passes an implicit temporary's native handle
+        // without keeping the temporary alive, so a collection during the native call could free it.
+        using Scalar padding = Vocabulary.PaddingId.ToScalar(), one = 1.ToScalar();
         var ids = input.to(ScalarType.Int64);
-        var present = ids.ne(Vocabulary.PaddingId);
+        var present = ids.ne(padding);
         var lengths = present.sum(1);
 
         // A stable sort of the presence mask moves each row's tokens to its front, in order.
         var front = torch.sort(present.to(ScalarType.Int32), 1, descending: true, stable: true).indices;
         long longest = Math.Max(1, lengths.max().item<long>());
         ids = ids.gather(1, front).narrow(1, 0, longest);
-        var x = _embedding.forward(ids) * ids.ne(Vocabulary.PaddingId).unsqueeze(-1).to(ScalarType.Float32);
+        var x = _embedding.forward(ids) * ids.ne(padding).unsqueeze(-1).to(ScalarType.Float32);
         if (training && _spatialDropout > 0)
         {
             x = x * functional.dropout(torch.ones(x.shape[0], 1, x.shape[2], device: x.device), _spatialDropout, training: true);
         }
 
         // An empty row reads one padding token (a zero embedding), so every row has an output.
-        var steps = lengths.clamp_min(1).unsqueeze(1);
+        var steps = lengths.clamp_min(one).unsqueeze(1);
         var positions = torch.arange(longest, device: x.device).unsqueeze(0);
         var valid = positions.lt(steps);
         var reversed = _bidirectional ? torch.where(valid, steps - 1 - positions, positions) : null;
@@ -150,7 +153,10 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>
             case SequencePoolingKind.Mean:
                 return (outputs * valid.unsqueeze(-1).to(outputs.dtype)).sum(1) / steps.to(outputs.dtype);
             default:
-                return outputs.masked_fill(valid.logical_not().unsqueeze(-1), float.NegativeInfinity).amax(1);
+                using (Scalar lowest = float.NegativeInfinity.ToScalar())
+                {
+                    return outputs.masked_fill(valid.logical_not().unsqueeze(-1), lowest).amax(1);
+                }
         }
     }
 
