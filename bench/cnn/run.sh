@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # The CNN benchmark of issue 4: DeepOpt's seed CNN against Debian's PyTorch on Fashion-MNIST, in one run on one machine,
 # the two sides alternating round by round. Quick mode by default; --full for the full protocol.
-# Usage: bash bench/cnn/run.sh [--full] [--epochs N] [--rounds N] [--threads N] [--malloc-tunables]
+# Usage: bash bench/cnn/run.sh [--full] [--epochs N] [--rounds N] [--threads N] [--plain-malloc]
 #   quick (default): 2 epochs, 2 rounds (seeds 1, 2)       --full: 10 epochs, 3 rounds (seeds 1, 2, 3)
-#   --malloc-tunables: run both sides with glibc's malloc keeping freed memory (no page faults on every batch's
-#   large tensors); see bench/README.md. Off by default: the default run measures both as they ship.
+#   Both sides run with glibc's malloc keeping freed memory (GLIBC_TUNABLES), which DeepOpt sets for itself at load:
+#   without it, PyTorch page-faults on every batch's large tensors and the anchor is 2-3 times slower than it can be
+#   (see bench/README.md). --plain-malloc runs both with glibc's defaults instead (DeepOpt still tunes itself).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-epochs=2 rounds=2 threads=2 tunables=""
+epochs=2 rounds=2 threads=2 tunables="glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296:glibc.malloc.mmap_max=0"
 while [ $# -gt 0 ]; do
     case "$1" in
         --full) epochs=10 rounds=3 ;;
         --epochs) epochs=$2; shift ;;
         --rounds) rounds=$2; shift ;;
         --threads) threads=$2; shift ;;
-        --malloc-tunables) tunables="glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296" ;;
-        *) echo "Unknown option $1. Usage: bash bench/cnn/run.sh [--full] [--epochs N] [--rounds N] [--threads N] [--malloc-tunables]" >&2; exit 2 ;;
+        --plain-malloc) tunables="" ;;
+        *) echo "Unknown option $1. Usage: bash bench/cnn/run.sh [--full] [--epochs N] [--rounds N] [--threads N] [--plain-malloc]" >&2; exit 2 ;;
     esac
     shift
 done
