@@ -27,6 +27,7 @@ internal sealed class CnnNetwork : Module<Tensor, Tensor>
     public CnnNetwork(int outputSize, CnnOptions options)
         : base(nameof(CnnNetwork))
     {
+        NnpackCheck.Apply(); // before the first convolution, the size probe below
         _channelsLast = options.Layout == ImageLayout.ChannelsLast;
         _imageShape = _channelsLast
             ? new long[] { -1, options.ImageHeight, options.ImageWidth, options.Channels }
