@@ -23,24 +23,24 @@ internal static class MallocTuning
     private const int MmapThreshold = -3;
     private const int MmapMax = -4;
 
-    /// <summary>True when this process changed glibc's malloc settings.</summary>
-    public static bool Applied { get; private set; }
+    /// <summary>The variables through which a user sets glibc's malloc; any of them leaves it alone.</summary>
+    private static readonly string[] UserSettings = ["GLIBC_TUNABLES", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_MAX_"];
 
     [ModuleInitializer]
     [SuppressMessage("Usage", "CA2255", Justification = "The settings must be in place before TorchSharp allocates its first tensors.")]
     internal static void Apply()
     {
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("DEEPOPT_MALLOC_TUNING") == "0"
-            || Environment.GetEnvironmentVariable("GLIBC_TUNABLES") != null
-            || Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") != null || Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_") != null
-            || Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_") != null)
+            || UserSettings.Any(name => Environment.GetEnvironmentVariable(name) != null))
         {
             return;
         }
 
         try
         {
-            Applied = SetOption(MmapThreshold, 32 << 20) == 1 & SetOption(TrimThreshold, int.MaxValue) == 1 & SetOption(MmapMax, 0) == 1;
+            SetOption(MmapThreshold, 32 << 20);
+            SetOption(TrimThreshold, int.MaxValue);
+            SetOption(MmapMax, 0);
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {

@@ -27,9 +27,6 @@ internal static class NnpackCheck
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate void SetEnabled(IntPtr context, byte enabled);
 
-    /// <summary>True when this process found NNPACK unusable and turned it off.</summary>
-    public static bool TurnedOff { get; private set; }
-
     /// <summary>Runs once per process; CNNs call it before their first convolution.</summary>
     public static void Apply()
     {
@@ -51,7 +48,6 @@ internal static class NnpackCheck
             && Marshal.GetDelegateForFunctionPointer<Available>(available)() == 0)
         {
             Marshal.GetDelegateForFunctionPointer<SetEnabled>(setEnabled)(Marshal.GetDelegateForFunctionPointer<GlobalContext>(context)(), 0);
-            TurnedOff = true;
         }
     }
 }

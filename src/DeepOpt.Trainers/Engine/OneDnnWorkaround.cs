@@ -20,9 +20,6 @@ internal static class OneDnnWorkaround
 {
     private const string Variable = "ONEDNN_MAX_CPU_ISA";
 
-    /// <summary>True when this process capped oneDNN at AVX2.</summary>
-    public static bool Applied { get; private set; }
-
     [ModuleInitializer]
     [SuppressMessage("Usage", "CA2255", Justification = "oneDNN reads the variable once, at its first primitive; only a module initializer runs before any DeepOpt code can reach TorchSharp.")]
     internal static void Apply()
@@ -38,7 +35,7 @@ internal static class OneDnnWorkaround
             string cpu = File.ReadAllText("/proc/cpuinfo");
             if (cpu.Contains("AuthenticAMD", StringComparison.Ordinal) && cpu.Contains(" avx512f", StringComparison.Ordinal))
             {
-                Applied = SetEnvironment(Variable, "AVX2", 0) == 0;
+                SetEnvironment(Variable, "AVX2", 0);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
