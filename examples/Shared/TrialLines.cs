@@ -38,6 +38,10 @@ public sealed class TrialLines(TextWriter writer) : IMonitor
         Write(result.TrialSettings.TrialId, "pruned", $"after epoch {result.IntermediateValues.LastOrDefault()?.Step} at {result.Metric:F4}");
 
     /// <inheritdoc/>
+    public void ReportCanceledTrial(TrialResult result) =>
+        Write(result.TrialSettings.TrialId, "canceled", "stopped by the cancellation or the time budget");
+
+    /// <inheritdoc/>
     public void ReportFailTrial(TrialSettings settings, Exception? exception = null) =>
         Write(settings.TrialId, "failed", exception?.Message ?? "non-finite loss");
 

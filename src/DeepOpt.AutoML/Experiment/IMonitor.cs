@@ -26,6 +26,13 @@ public interface IMonitor
         // Optional: monitors written before pruning existed need not hear about it.
     }
 
+    /// <summary>Called when the caller's cancellation or the time budget stopped a running trial.</summary>
+    /// <param name="result">The canceled trial, with the values it reported before it stopped.</param>
+    void ReportCanceledTrial(TrialResult result)
+    {
+        // Optional: the run is ending, and monitors written before this state existed need not hear about it.
+    }
+
     /// <summary>Called when a trial fails: it threw, or returned a NaN or infinite loss.</summary>
     /// <param name="settings">The trial.</param>
     /// <param name="exception">The exception, or null for a non-finite loss.</param>

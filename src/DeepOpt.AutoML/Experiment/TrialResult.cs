@@ -48,6 +48,11 @@ public sealed class TrialResult
     /// value, not a final result.</summary>
     public bool IsPruned => State == TrialState.Pruned;
 
-    /// <summary>Gets a value indicating whether the trial failed: its state says so or its loss is not finite.</summary>
-    public bool IsFailed => State == TrialState.Failed || !double.IsFinite(Loss);
+    /// <summary>Gets a value indicating whether the caller's cancellation or the time budget stopped the trial before
+    /// it finished.</summary>
+    public bool IsCanceled => State == TrialState.Canceled;
+
+    /// <summary>Gets a value indicating whether the trial failed: its state says so or, unless it was canceled, its
+    /// loss is not finite.</summary>
+    public bool IsFailed => State == TrialState.Failed || (State != TrialState.Canceled && !double.IsFinite(Loss));
 }

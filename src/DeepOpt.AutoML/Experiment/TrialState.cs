@@ -21,4 +21,8 @@ public enum TrialState
 
     /// <summary>Threw, or returned a NaN or infinite loss.</summary>
     Failed,
+
+    /// <summary>Stopped by the caller's cancellation or the time budget before it finished; keeps its intermediate
+    /// values. Not a failure: tuners learn nothing from it, and it never becomes the best trial.</summary>
+    Canceled,
 }

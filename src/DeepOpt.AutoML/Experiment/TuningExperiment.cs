@@ -19,8 +19,10 @@ namespace DeepOpt.AutoML.Experiment;
 /// </para>
 /// <para>
 /// Cancellation stops the loop within one trial: the running trial gets the token (and is cut at the time budget),
-/// no new trial starts, and the best result so far is returned. <see cref="RunAsync"/> is built on the public
-/// <see cref="Ask"/> / <see cref="Tell(int, TrialResult)"/> pair, so callers can drive trials themselves.
+/// no new trial starts, and the best result so far is returned. A trial the token stops is recorded as
+/// <see cref="TrialState.Canceled"/>, with the values it reported: not a failure, and tuners learn nothing from it.
+/// <see cref="RunAsync"/> is built on the public <see cref="Ask"/> / <see cref="Tell(int, TrialResult)"/> pair, so
+/// callers can drive trials themselves.
 /// </para>
 /// <para>
 /// A running trial reports intermediate values through <see cref="TrialSettings.ReportIntermediate"/>; with a pruner
@@ -81,7 +83,7 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
     /// <summary>Gets the best completed trial so far (lowest loss), or null.</summary>
     public TrialResult? BestResult { get; private set; }
 
-    /// <summary>Gets the finished trials (completed, pruned and failed), in the order they finished.</summary>
+    /// <summary>Gets the finished trials (completed, pruned, failed and canceled), in the order they finished.</summary>
     public IReadOnlyList<TrialResult> Trials
     {
         get
@@ -245,7 +247,11 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
     /// <summary>Finishes a running trial as failed.</summary>
     /// <param name="trialId">The id <see cref="Ask"/> gave.</param>
     /// <param name="exception">Why it failed.</param>
-    public void Tell(int trialId, Exception exception)
+    public void Tell(int trialId, Exception exception) => End(trialId, exception, canceled: false);
+
+    /// <summary>Ends a running trial that threw: as canceled when the run's cancellation stopped it, else as failed
+    /// (or pruned, for <see cref="TrialPrunedException"/>).</summary>
+    private void End(int trialId, Exception exception, bool canceled)
     {
         ArgumentNullException.ThrowIfNull(exception);
         lock (_gate)
@@ -269,6 +275,17 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
                 {
                     result.State = TrialState.Pruned;
                     FinishPruned(result);
+                    return;
+                }
+
+                if (canceled)
+                {
+                    // Not the configuration's fault: kept with what it reported; the tuner frees its place, learning nothing.
+                    result.State = TrialState.Canceled;
+                    result.ErrorMessage = "Stopped by the cancellation or the time budget of the run.";
+                    _tuner!.Update(result);
+                    _finished.Add(result);
+                    _monitor?.ReportCanceledTrial(result);
                     return;
                 }
 
@@ -343,11 +360,11 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
             return BestResult;
         }
 
-        // A trial cut short by the caller or the clock is no failure of its own: report why the run stopped.
-        if (_firstFailureMessage != null && (_firstFailure is not OperationCanceledException || !budget.IsCancellationRequested))
+        // A trial cut short by the caller or the clock is canceled, not failed: then report why the run stopped.
+        if (_firstFailureMessage != null)
         {
             throw new InvalidOperationException(
-                $"All {_finished.Count} trials failed. The first failure: {_firstFailureMessage}", _firstFailure);
+                $"All {_finished.Count(t => t.IsFailed)} trials failed. The first failure: {_firstFailureMessage}", _firstFailure);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -502,6 +519,10 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
         {
             var result = await runner.RunAsync(settings, cancellationToken).ConfigureAwait(false);
             Tell(settings.TrialId, result ?? throw new InvalidOperationException("The trial runner returned no result."));
+        }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            End(settings.TrialId, ex, canceled: true);
         }
         catch (Exception ex) when (ex is not TrialStoreException)
         {

@@ -62,7 +62,7 @@ public interface ITrialStore : IDisposable
     /// <summary>Records how a running trial ended.</summary>
     /// <param name="sweepName">The sweep.</param>
     /// <param name="workerId">The worker that ran it.</param>
-    /// <param name="result">The result; its state is completed, pruned or failed.</param>
+    /// <param name="result">The result; its state is completed, pruned, failed or canceled.</param>
     /// <returns>False when the trial was no longer running (another worker reclaimed it): the store keeps the
     /// record it has.</returns>
     bool FinishTrial(string sweepName, string workerId, TrialResult result);

@@ -19,5 +19,5 @@ public sealed record StoredTrial(TrialResult Result, string WorkerId, DateTime H
     public TrialState State => Result.State;
 
     /// <summary>Gets a value indicating whether the trial ended (completed, pruned or failed).</summary>
-    public bool IsFinished => State is TrialState.Completed or TrialState.Pruned or TrialState.Failed;
+    public bool IsFinished => State is TrialState.Completed or TrialState.Pruned or TrialState.Failed or TrialState.Canceled;
 }

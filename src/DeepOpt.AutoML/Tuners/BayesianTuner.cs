@@ -161,6 +161,11 @@ public sealed class BayesianTuner : ITuner
         }
 
         _finished++;
+        if (result.IsCanceled)
+        {
+            return;
+        }
+
         // A pruned trial's last value is a pessimistic bound on where it would have ended: the model learns from it,
         // but it never counts as an improvement of the incumbent.
         bool improved = !result.IsFailed && !result.IsPruned && (_losses.Count == 0 || result.Loss < _losses.Min());

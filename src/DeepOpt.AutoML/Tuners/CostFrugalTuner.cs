@@ -113,6 +113,11 @@ public sealed class CostFrugalTuner : ITuner
             point = _searchSpace.MappingToFeatureSpace(result.TrialSettings.Parameter);
         }
 
+        if (result.IsCanceled)
+        {
+            return;
+        }
+
         // A pruned trial was stopped for being worse than its peers: no improvement, like a failure.
         double loss = result.IsFailed || result.IsPruned ? double.NaN : result.Loss;
         if (!double.IsNaN(loss) && loss < BestLoss)

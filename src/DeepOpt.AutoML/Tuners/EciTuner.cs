@@ -145,6 +145,11 @@ public sealed class EciTuner : ITuner
             PeakMemoryInMegaByte = result.PeakMemoryInMegaByte,
         };
         _tuners[name].Update(inner);
+        if (result.IsCanceled)
+        {
+            return;
+        }
+
         // A pruned trial spent its cost without a final result: it never counts as an improvement.
         _stats[name].Add(Math.Max(MinCost, result.DurationInMilliseconds), result.IsFailed || result.IsPruned ? double.NaN : result.Loss);
     }

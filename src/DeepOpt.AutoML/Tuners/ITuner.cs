@@ -16,7 +16,8 @@ public interface ITuner
     Parameter Propose(TrialSettings settings);
 
     /// <summary>Tells the tuner how a trial went. A failed result (<see cref="TrialResult.IsFailed"/>) is never
-    /// read as a loss.</summary>
+    /// read as a loss. A canceled one (<see cref="TrialResult.IsCanceled"/>: the run stopped it, whatever its
+    /// configuration) only frees the trial's place: it is neither a loss nor a failure.</summary>
     /// <param name="result">The result, whose settings carry the proposed configuration.</param>
     void Update(TrialResult result);
 

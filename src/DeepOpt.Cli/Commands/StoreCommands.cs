@@ -25,7 +25,8 @@ internal static class StoreCommands
 
         var done = trials.Where(t => t.State == TrialState.Completed).ToList();
         output.WriteLine($"{trials.Count} trials: {done.Count} completed, {trials.Count(t => t.State == TrialState.Pruned)} pruned, "
-            + $"{trials.Count(t => t.State == TrialState.Failed)} failed, {trials.Count(t => t.State == TrialState.Running)} running."
+            + $"{trials.Count(t => t.State == TrialState.Failed)} failed, {trials.Count(t => t.State == TrialState.Canceled)} canceled, "
+            + $"{trials.Count(t => t.State == TrialState.Running)} running."
             + (done.Count > 0 ? $" Best: trial {done.MinBy(t => t.Result.Loss)!.TrialId}." : string.Empty));
         return 0;
     }

@@ -84,6 +84,7 @@ internal sealed class TrialBoard(int maxRows)
         TrialState.Completed => "[green]Completed[/]",
         TrialState.Pruned => "[grey]Pruned[/]",
         TrialState.Failed => "[red]Failed[/]",
+        TrialState.Canceled => "[yellow]Canceled[/]",
         _ => state.ToString(),
     };
 

@@ -84,6 +84,18 @@ public sealed class TensorBoardMonitor : IMonitor
     }
 
     /// <inheritdoc />
+    public void ReportCanceledTrial(TrialResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        lock (_gate)
+        {
+            Trial(result.TrialSettings.TrialId).add_text("state", "Canceled: stopped by the cancellation or the time budget", 0);
+        }
+
+        _next?.ReportCanceledTrial(result);
+    }
+
+    /// <inheritdoc />
     public void ReportFailTrial(TrialSettings settings, Exception? exception = null)
     {
         ArgumentNullException.ThrowIfNull(settings);

@@ -72,13 +72,20 @@ public class TuningExperimentTests
 
             return Square(p);
         });
-        var experiment = new TuningExperiment().SetTuner(new CostFrugalTuner(Space(), 1)).SetTrialRunner(runner).SetMaxTrials(50);
+        var monitor = new RecordingMonitor();
+        var experiment = new TuningExperiment().SetTuner(new CostFrugalTuner(Space(), 1)).SetTrialRunner(runner)
+            .SetMonitor(monitor).SetMaxTrials(50);
 
         var best = await experiment.RunAsync(source.Token);
 
         Assert.AreEqual(3, started);
         Assert.AreEqual(3, experiment.Trials.Count);
-        Assert.AreEqual(experiment.Trials.Where(t => !t.IsFailed).Min(t => t.Loss), best.Loss);
+        Assert.AreEqual(experiment.Trials.Where(t => !t.IsCanceled).Min(t => t.Loss), best.Loss);
+        // The cut trial is canceled, not failed: the configuration did nothing wrong.
+        Assert.AreEqual(TrialState.Canceled, experiment.Trials[2].State);
+        Assert.IsFalse(experiment.Trials[2].IsFailed);
+        Assert.AreEqual(0, monitor.Failed.Count);
+        Assert.AreEqual(2, monitor.Canceled.Single().TrialSettings.TrialId);
     }
 
     [TestMethod]
@@ -109,6 +116,7 @@ public class TuningExperimentTests
 
         Assert.IsTrue(experiment.Trials.Count is >= 2 and < 20, $"{experiment.Trials.Count} trials");
         Assert.IsFalse(best.IsFailed);
+        Assert.AreEqual(0, experiment.Trials.Count(t => t.IsFailed), "the trial the budget cut is canceled, not failed");
     }
 
     [TestMethod]
@@ -180,6 +188,8 @@ public class TuningExperimentTests
 
         public List<TrialSettings> Running { get; } = [];
 
+        public List<TrialResult> Canceled { get; } = [];
+
         public Action<TrialResult>? OnCompleted { get; init; }
 
         public void ReportBestTrial(TrialResult result) => Best.Add(result);
@@ -193,5 +203,7 @@ public class TuningExperimentTests
         public void ReportFailTrial(TrialSettings settings, Exception? exception = null) => Failed.Add((settings, exception));
 
         public void ReportRunningTrial(TrialSettings settings) => Running.Add(settings);
+
+        public void ReportCanceledTrial(TrialResult result) => Canceled.Add(result);
     }
 }

@@ -66,6 +66,44 @@ public class ExperimentStorageTests
     }
 
     [TestMethod]
+    public async Task SetStorage_TrialCutByCancellation_StoredAsCanceledAndTheResumedSequenceGoesOn()
+    {
+        var space = TestObjectives.BraninSpace();
+        using var uninterrupted = Experiment(new RandomSearchTuner(space, 3), space).SetMaxTrials(6);
+        await uninterrupted.RunAsync();
+
+        string path = TestDatabases.SqlitePath();
+        using var source = new CancellationTokenSource();
+        int started = 0;
+        using (var first = Experiment(new RandomSearchTuner(space, 3), space).SetStorage(path).SetMaxTrials(6)
+            .SetTrialRunner(new FunctionTrialRunner(async (p, token) =>
+            {
+                if (++started == 3)
+                {
+                    await source.CancelAsync();
+                    token.ThrowIfCancellationRequested();
+                }
+
+                return TestObjectives.Branin(p);
+            })))
+        {
+            await first.RunAsync(source.Token);
+        }
+
+        using var resumed = Experiment(new RandomSearchTuner(space, 3), space).SetStorage(path).SetMaxTrials(6);
+        await resumed.RunAsync();
+
+        var trials = resumed.Trials.OrderBy(t => t.TrialSettings.TrialId).ToList();
+        CollectionAssert.AreEqual(
+            new[] { TrialState.Completed, TrialState.Completed, TrialState.Canceled, TrialState.Completed, TrialState.Completed, TrialState.Completed },
+            trials.Select(t => t.State).ToArray());
+        StringAssert.Contains(trials[2].ErrorMessage, "cancellation or the time budget");
+        CollectionAssert.AreEqual(
+            uninterrupted.Trials.Select(t => t.TrialSettings.Parameter.ToJson()).ToArray(),
+            trials.Select(t => t.TrialSettings.Parameter.ToJson()).ToArray());
+    }
+
+    [TestMethod]
     public async Task SetStorage_ResumedWithDifferentSpace_RefusedWithClearError()
     {
         string path = TestDatabases.SqlitePath();

@@ -78,6 +78,38 @@ public class TunerConformanceTests
 
     [TestMethod]
     [DynamicData(nameof(Tuners))]
+    public void Update_CanceledTrial_ItsLossIsNeverRead(string name, Func<AutoML.SearchSpace.SearchSpace, int, ITuner> factory)
+    {
+        // Two runs that differ only in the loss a canceled trial carries (NaN, or a value better than any real one)
+        // must propose the same points: the run stopped that trial, its configuration taught nothing.
+        static List<string> Proposals(ITuner tuner, double canceledLoss)
+        {
+            var proposals = new List<string>();
+            for (int t = 0; t < 25; t++)
+            {
+                var settings = new TrialSettings { TrialId = t };
+                settings.Parameter = tuner.Propose(settings);
+                proposals.Add(settings.Parameter.ToJson());
+                bool canceled = t % 6 == 2;
+                double loss = canceled ? canceledLoss : TestObjectives.Branin(settings.Parameter);
+                tuner.Update(new TrialResult
+                {
+                    TrialSettings = settings,
+                    Loss = loss,
+                    Metric = loss,
+                    State = canceled ? TrialState.Canceled : TrialState.Completed,
+                });
+            }
+
+            return proposals;
+        }
+
+        var space = TestObjectives.BraninSpace();
+        CollectionAssert.AreEqual(Proposals(factory(space, 4), double.NaN), Proposals(factory(space, 4), -1000), name);
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Tuners))]
     public void Update_ReplayedResults_ResumesWithValidProposals(string name, Func<AutoML.SearchSpace.SearchSpace, int, ITuner> factory)
     {
         // Results of an earlier run, told to a fresh tuner that never proposed them (trial ids it has not seen).

@@ -72,10 +72,17 @@ public class LiveDisplayTests
     {
         var (console, output) = Console(live: false);
         var trials = SyntheticSweep.Trials(6);
+        trials.Add(new TrialResult
+        {
+            TrialSettings = new TrialSettings { TrialId = 6, Parameter = trials[0].TrialSettings.Parameter },
+            State = TrialState.Canceled,
+            Loss = double.NaN,
+        });
 
         await LiveSweep.RunAsync(monitor => Feed(monitor, trials), console);
 
         var text = output.ToString();
+        StringAssert.Contains(text, "trial 6: Canceled  stopped by the cancellation or the time budget");
         StringAssert.Contains(text, "trial 0: Running  LearningRate=");
         StringAssert.Contains(text, "trial 0: Completed  metric ");
         StringAssert.Contains(text, "trial 0: new best");
@@ -115,6 +122,9 @@ public class LiveDisplayTests
                     break;
                 case TrialState.Pruned:
                     monitor.ReportPrunedTrial(trial);
+                    break;
+                case TrialState.Canceled:
+                    monitor.ReportCanceledTrial(trial);
                     break;
                 default:
                     monitor.ReportFailTrial(trial.TrialSettings, new InvalidOperationException("boom"));
