@@ -110,7 +110,7 @@ public class TuningExperimentTests
             return Square(p);
         });
         var experiment = new TuningExperiment().SetTuner(new RandomSearchTuner(Space(), 3)).SetTrialRunner(runner)
-            .SetMaxTrials(1000).SetTrainingTimeInSeconds(0.3);
+            .SetMaxTrials(1000).SetTrainingTimeInSeconds(0.5);
 
         var best = await experiment.RunAsync();
 
