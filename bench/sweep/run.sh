@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # The sweep benchmark of issue 7 on Fashion-MNIST (Debian's dataset-fashion-mnist).
-# Usage: bash bench/sweep/run.sh [target|hour] [--rounds N] [--target ACC] [--train-rows N] [--validation-rows N] [--epochs N] [--minutes M] [--tuner bayes|cfo]
-#   target (default): random search over the CNN space with ASHA pruning against the same search without pruning
-#     (same seed, so the same configurations in the same order), each until an epoch first reaches the target
-#     validation accuracy; the two sides alternate round by round; prints each time and the median ratio.
+# Usage: bash bench/sweep/run.sh [target|hour] [--rounds N] [--first-seed S] [--target ACC] [--train-rows N] [--validation-rows N]
+#          [--epochs N] [--max-trials N] [--minutes M] [--tuner T[,T...]] [--pruner asha|hyperband|median]
+#   target (default): full-budget random search over the CNN space against sweeps with pruning (ASHA unless --pruner
+#     says otherwise), one per tuner of --tuner (random, bayes or cfo; default random), all with the same seed, each
+#     until an epoch first reaches the target validation accuracy. Round r uses seed S + r - 1; the order of the sides
+#     is reversed every other round. Prints each time and, per tuner, the median ratio against full-budget random
+#     search. With the random tuner both sides try the same configurations in the same order: pruning alone.
 #   hour: a Bayesian sweep (--tuner cfo for cost-frugal) with ASHA for --minutes (default 60), the best configuration
 #     retrained on all 60,000 training images, and its test accuracy.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-mode=target rounds=3 extra=()
+usage="Usage: bash bench/sweep/run.sh [target|hour] [--rounds N] [--first-seed S] [--target ACC] [--train-rows N] [--validation-rows N] [--epochs N] [--max-trials N] [--minutes M] [--tuner T[,T...]] [--pruner asha|hyperband|median]"
+mode=target rounds=3 first=1 tuners=random extra=()
 [ $# -gt 0 ] && [[ "$1" != --* ]] && { mode=$1; shift; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) rounds=$2; shift ;;
-        --target|--train-rows|--validation-rows|--epochs|--minutes|--threads|--max-trials|--tuner|--data|--report) extra+=("$1" "$2"); shift ;;
-        *) echo "Unknown option $1. Usage: bash bench/sweep/run.sh [target|hour] [--rounds N] [--target ACC] [--train-rows N] [--validation-rows N] [--epochs N] [--minutes M] [--tuner bayes|cfo]" >&2; exit 2 ;;
+        --first-seed) first=$2; shift ;;
+        --tuner) tuners=$2; shift ;;
+        --target|--train-rows|--validation-rows|--epochs|--minutes|--threads|--max-trials|--pruner|--data|--report) extra+=("$1" "$2"); shift ;;
+        *) echo "Unknown option $1. $usage" >&2; exit 2 ;;
     esac
     shift
 done
@@ -27,29 +33,40 @@ results=$(mktemp /tmp/sweep-bench.XXXXXX.jsonl)
 
 echo "Sweep benchmark ($mode), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 if [ "$mode" = hour ]; then
-    dotnet "$dll" --mode hour "${extra[@]}" | tee -a "$results"
+    [ "$tuners" = random ] && tuners=bayes
+    dotnet "$dll" --mode hour --tuner "$tuners" "${extra[@]}" | tee -a "$results"
 else
+    sides="full ${tuners//,/ }"
     for round in $(seq 1 "$rounds"); do
-        echo "Round $round of $rounds (seed $round)..." >&2
-        if [ $((round % 2)) -eq 1 ]; then order="asha none"; else order="none asha"; fi
-        for side in $order; do dotnet "$dll" --mode target --pruning "$side" --seed "$round" "${extra[@]}" | tee -a "$results"; done
+        seed=$((first + round - 1))
+        echo "Round $round of $rounds (seed $seed)..." >&2
+        order=$sides
+        [ $((round % 2)) -eq 0 ] && order=$(echo "$sides" | tr ' ' '\n' | tac | xargs)
+        for side in $order; do
+            if [ "$side" = full ]; then args=(--pruning off); else args=(--pruning on --tuner "$side"); fi
+            dotnet "$dll" --mode target "${args[@]}" --seed "$seed" "${extra[@]}" | tee -a "$results"
+        done
     done
     python3 - "$results" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-ratios = []
-print(f"{'seed':>4} {'ASHA s':>8} {'full s':>8} {'ratio':>6}   trials (pruned) ASHA / full")
-for seed in sorted({r["seed"] for r in rows}):
-    asha = next(r for r in rows if r["seed"] == seed and r["side"] == "asha")
-    full = next(r for r in rows if r["seed"] == seed and r["side"] == "full")
-    a, f = asha["seconds_to_target"], full["seconds_to_target"]
-    ratio = a / f if a and f else None
-    if ratio is not None:
-        ratios.append(ratio)
-    fmt = lambda x: f"{x:8.1f}" if x else "     n/a"
-    print(f"{seed:>4} {fmt(a)} {fmt(f)} {ratio if ratio is None else round(ratio, 2)!s:>6}   {asha['trials']} ({asha['pruned']}) / {full['trials']} ({full['pruned']})")
-if ratios:
-    print(f"median ratio (ASHA / full-budget random search) over {len(ratios)} seeds: {statistics.median(ratios):.2f} (target <= 0.33)")
+full = {r["seed"]: r for r in rows if r["side"] == "full"}
+fmt = lambda x: f"{x:8.1f}" if x else "     n/a"
+for tuner in dict.fromkeys(r["tuner"] for r in rows if r["side"] == "pruned"):
+    pruned = {r["seed"]: r for r in rows if r["side"] == "pruned" and r["tuner"] == tuner}
+    print(f"\n{tuner} search with {next(iter(pruned.values()))['pruner']} against full-budget random search")
+    print(f"{'seed':>4} {'pruned s':>8} {'full s':>8} {'ratio':>6}   trials (pruned) with pruning / full")
+    ratios = []
+    for seed in sorted(pruned):
+        p, f = pruned[seed], full.get(seed)
+        a, b = p["seconds_to_target"], f and f["seconds_to_target"]
+        ratio = a / b if a and b else None
+        if ratio is not None:
+            ratios.append(ratio)
+        print(f"{seed:>4} {fmt(a)} {fmt(b)} {'n/a' if ratio is None else round(ratio, 2)!s:>6}   "
+              f"{p['trials']} ({p['pruned']}) / {f['trials'] if f else '-'}")
+    if ratios:
+        print(f"median ratio over {len(ratios)} seeds: {statistics.median(ratios):.2f} (target <= 0.33)")
 PY
 fi
 echo "(raw results: $results)"

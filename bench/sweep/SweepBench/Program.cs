@@ -1,7 +1,8 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 // The DeepOpt side of bench/sweep/run.sh. Two modes, each printing one JSON line per measurement:
-//   --mode target: one sweep of random search over the CNN space (epochs fixed), with ASHA pruning or without, until
-//                  an epoch first reaches --target validation accuracy; prints the wall time it took.
+//   --mode target: one sweep over the CNN space (epochs fixed) until an epoch first reaches --target validation accuracy;
+//                  prints the wall time it took. With pruning (--pruner, default ASHA) the sweep uses --tuner (default
+//                  random search); without (--pruning off) it is always full-budget random search.
 //   --mode hour:   a Bayesian (or cost-frugal) sweep with ASHA for --minutes, then the best configuration retrained on all 60,000
 //                  training images and tested on the 10,000 test images.
 
@@ -17,13 +18,13 @@ using Microsoft.ML;
 
 var command = CommandLine.Parse(
     args,
-    "[--mode target|hour] [--pruning asha|none] [--seed N] [--target ACC] [--train-rows N] [--validation-rows N] [--epochs N] "
-        + "[--max-trials N] [--minutes M] [--tuner bayes|cfo] [--threads N] [--data DIR] [--report FILE]",
+    "[--mode target|hour] [--pruning on|off] [--pruner asha|hyperband|median] [--seed N] [--target ACC] [--train-rows N] "
+        + "[--validation-rows N] [--epochs N] [--max-trials N] [--minutes M] [--tuner random|bayes|cfo] [--threads N] [--data DIR] [--report FILE]",
     new Dictionary<string, string?>
     {
-        ["--mode"] = "target", ["--pruning"] = "asha", ["--seed"] = "1", ["--target"] = "0.87", ["--train-rows"] = "10000",
+        ["--mode"] = "target", ["--pruning"] = "on", ["--seed"] = "1", ["--target"] = "0.87", ["--train-rows"] = "10000",
         ["--validation-rows"] = "10000", ["--epochs"] = "9", ["--max-trials"] = "40", ["--minutes"] = "60",
-        ["--tuner"] = "bayes", ["--threads"] = "2", ["--data"] = null, ["--report"] = null,
+        ["--tuner"] = null, ["--pruner"] = "asha", ["--threads"] = "2", ["--data"] = null, ["--report"] = null,
     });
 if (command == null)
 {
@@ -48,7 +49,9 @@ if (command.Text("--mode") == "target")
 {
     double target = command.Double("--target");
     int epochs = command.Int("--epochs");
-    bool pruning = command.Text("--pruning") != "none";
+    bool pruning = command.Text("--pruning") != "off";
+    string tunerName = pruning ? command.Text("--tuner") ?? "random" : "random";
+    string prunerName = command.Text("--pruner")!;
     using var reached = new CancellationTokenSource();
     double? secondsToTarget = null;
     int trialAtTarget = -1;
@@ -78,12 +81,18 @@ if (command.Text("--mode") == "target")
         .SetDataset(train, validation)
         .SetPipeline(featurizer, ml.DeepOptAuto().Cnn(baseOptions, space))
         .SetMulticlassClassificationMetric(MulticlassClassificationMetric.MicroAccuracy)
-        .SetRandomSearchTuner()
         .SetMaxTrials(command.Int("--max-trials"))
         .SetMonitor(new TrialLines(Console.Error));
+    SetTuner(experiment, tunerName);
     if (pruning)
     {
-        experiment.SetPruner(new SuccessiveHalvingPruner(minResource: 1, reductionFactor: 3));
+        experiment.SetPruner(prunerName switch
+        {
+            "hyperband" => new HyperbandPruner(maxResource: epochs, minResource: 1, reductionFactor: 3),
+            "median" => new MedianPruner(startupTrials: 5, warmupSteps: 1),
+            "asha" => new SuccessiveHalvingPruner(minResource: 1, reductionFactor: 3),
+            _ => throw new ArgumentException($"Unknown pruner '{prunerName}': pass --pruner asha, hyperband or median."),
+        });
     }
 
     try
@@ -98,7 +107,7 @@ if (command.Text("--mode") == "target")
     trialAtTarget = experiment.Trials.Count - 1;
     Console.WriteLine(JsonSerializer.Serialize(new
     {
-        mode = "target", side = pruning ? "asha" : "full", seed, target, epochs, train_rows = trainRows, validation_rows = validationRows,
+        mode = "target", side = pruning ? "pruned" : "full", tuner = tunerName, pruner = pruning ? prunerName : "none", seed, target, epochs, train_rows = trainRows, validation_rows = validationRows,
         seconds_to_target = secondsToTarget, trials = experiment.Trials.Count, trial_at_target = secondsToTarget == null ? -1 : trialAtTarget,
         pruned = experiment.Trials.Count(t => t.IsPruned), epochs_run = epochsRun, seconds = clock.Elapsed.TotalSeconds,
         best_of_trial = bestOfTrial.Select(b => Math.Round(b, 4)),
@@ -113,8 +122,8 @@ var hourExperiment = ml.DeepOptAuto().CreateExperiment()
     .SetPruner(new SuccessiveHalvingPruner(minResource: 1, reductionFactor: 3))
     .SetTrainingTimeInSeconds(command.Double("--minutes") * 60)
     .SetMonitor(new TrialLines(Console.Error));
-string tuner = command.Text("--tuner")!;
-_ = tuner == "cfo" ? hourExperiment.SetCostFrugalTuner() : hourExperiment.SetBayesianTuner();
+string tuner = command.Text("--tuner") ?? "bayes";
+SetTuner(hourExperiment, tuner);
 var best = await hourExperiment.RunAsync();
 double sweepSeconds = clock.Elapsed.TotalSeconds;
 if (command.Text("--report") is { } report)
@@ -135,6 +144,17 @@ Console.WriteLine(JsonSerializer.Serialize(new
     test_accuracy = test.MicroAccuracy,
 }));
 return 0;
+
+static void SetTuner(DeepOptExperiment experiment, string name)
+{
+    _ = name switch
+    {
+        "random" => experiment.SetRandomSearchTuner(),
+        "cfo" => experiment.SetCostFrugalTuner(),
+        "bayes" => experiment.SetBayesianTuner(),
+        _ => throw new ArgumentException($"Unknown tuner '{name}': pass --tuner random, bayes or cfo."),
+    };
+}
 
 /// <summary>Calls a function on each epoch, on the training thread (unlike <see cref="Progress{T}"/>).</summary>
 internal sealed class Inline(Action<EpochReport> action) : IProgress<EpochReport>
