@@ -39,7 +39,7 @@ public sealed class TrialLines(TextWriter writer) : IMonitor
 
     /// <inheritdoc/>
     public void ReportCanceledTrial(TrialResult result) =>
-        Write(result.TrialSettings.TrialId, "canceled", "stopped by the cancellation or the time budget");
+        Write(result.TrialSettings.TrialId, "canceled", result.ErrorMessage ?? string.Empty);
 
     /// <inheritdoc/>
     public void ReportFailTrial(TrialSettings settings, Exception? exception = null) =>

@@ -282,7 +282,7 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
                 {
                     // Not the configuration's fault: kept with what it reported; the tuner frees its place, learning nothing.
                     result.State = TrialState.Canceled;
-                    result.ErrorMessage = "Stopped by the cancellation or the time budget of the run.";
+                    result.ErrorMessage = "stopped by the cancellation or the time budget";
                     _tuner!.Update(result);
                     _finished.Add(result);
                     _monitor?.ReportCanceledTrial(result);

@@ -36,7 +36,7 @@ internal sealed class PeakMemory : IDisposable
     public void Dispose() => _timer.Dispose();
 
     /// <summary>Returns the native heap's free pages to the system, where the C library is glibc.</summary>
-    internal static void TrimNativeHeap()
+    private static void TrimNativeHeap()
     {
         if (!OperatingSystem.IsLinux())
         {

@@ -16,7 +16,7 @@ internal sealed class TrialBoardMonitor(TrialBoard board, Action<string>? writeL
     public void ReportBestTrial(TrialResult result) => Show(board.SetBest(result));
 
     public void ReportCanceledTrial(TrialResult result) =>
-        Show(board.Update(result.TrialSettings, TrialState.Canceled, error: "stopped by the cancellation or the time budget"));
+        Show(board.Update(result.TrialSettings, TrialState.Canceled, error: result.ErrorMessage));
 
     public void ReportFailTrial(TrialSettings settings, Exception? exception = null) =>
         Show(board.Update(settings, TrialState.Failed, error: exception?.Message ?? "the loss was NaN or infinite"));

@@ -89,7 +89,7 @@ public sealed class TensorBoardMonitor : IMonitor
         ArgumentNullException.ThrowIfNull(result);
         lock (_gate)
         {
-            Trial(result.TrialSettings.TrialId).add_text("state", "Canceled: stopped by the cancellation or the time budget", 0);
+            Trial(result.TrialSettings.TrialId).add_text("state", $"Canceled: {result.ErrorMessage}", 0);
         }
 
         _next?.ReportCanceledTrial(result);

@@ -77,6 +77,7 @@ public class LiveDisplayTests
             TrialSettings = new TrialSettings { TrialId = 6, Parameter = trials[0].TrialSettings.Parameter },
             State = TrialState.Canceled,
             Loss = double.NaN,
+            ErrorMessage = "stopped by the cancellation or the time budget",
         });
 
         await LiveSweep.RunAsync(monitor => Feed(monitor, trials), console);
