@@ -46,7 +46,7 @@ internal static class Devices
         if (cudaDevices == 0)
         {
             throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.Device), name,
-                $"`Device` is \"{name}\", but CUDA is not available here: TorchSharp sees no CUDA GPU (a GPU needs the TorchSharp-cuda package and its driver), so the only device is \"cpu\". {Fix}");
+                $"`Device` is \"{name}\", but CUDA is not available here: TorchSharp sees no CUDA GPU (that needs an NVIDIA driver and a CUDA build of libtorch, such as the TorchSharp-cuda-linux package, instead of TorchSharp-cpu), so the only device is \"cpu\". {Fix}");
         }
 
         if (index >= cudaDevices)
