@@ -141,6 +141,9 @@ public class CliTests
     [DataRow("trainer:\n  kind: mlpp\n", 4, 9, "trainer.kind", "use cnn, mlp, lstm or gru")]
     [DataRow("trainer:\n  kind: mlp\nouptut: m.zip\n", 5, 1, "ouptut", "Did you mean `output`?")]
     [DataRow("trainer:\n  kind: mlp\n  options:\n    Optimizer: Adamm\n", 6, 16, "trainer.options.Optimizer", "is not one of")]
+    [DataRow("trainr:\n  kind: mlp\n", 3, 1, "trainr", "unknown key. Did you mean `trainer`?")]
+    [DataRow("trainer:\n  kid: mlp\n", 4, 3, "trainer.kid", "unknown key. Did you mean `kind`?")]
+    [DataRow("trainer:\n  kind: mlp\n  options:\n    Device: gpu\n", 6, 13, "trainer.options.Device", "Leave `Device` null")]
     public void Train_BadConfig_ErrorPointsAtLineAndKey(string tail, int line, int column, string key, string message)
     {
         using var space = new Workspace();
@@ -152,6 +155,92 @@ public class CliTests
         Assert.AreEqual(line, error.Line, error.Message);
         Assert.AreEqual(column, error.Column, error.Message);
         Assert.AreEqual(key, error.Key, error.Message);
+        StringAssert.Contains(error.Message, message);
+        StringAssert.StartsWith(error.Message, $"{config}:{line}:{column}: `{key}`");
+    }
+
+    [TestMethod]
+    [DataRow("test", 3, 9)]
+    [DataRow("validation", 3, 15)]
+    public void Train_MissingTestOrValidationFile_NamesTheKeyAndItsLocation(string key, int line, int column)
+    {
+        using var space = new Workspace();
+        space.Csv("train.csv", 50, 1);
+        string config = space.File("bad.yaml", $"data:\n  train: train.csv\n  {key}: nowhere.csv\ntrainer:\n  kind: mlp\n");
+
+        var error = Assert.ThrowsExactly<ConfigException>(() => TrainCommand.Run(config, new StringWriter()));
+
+        StringAssert.StartsWith(error.Message, $"{config}:{line}:{column}: `data.{key}`: ");
+        StringAssert.Contains(error.Message, $"'{Path.Combine(space.Folder, "nowhere.csv")}' does not exist");
+    }
+
+    [TestMethod]
+    [DataRow("abc", "'abc', which is not a number")]
+    [DataRow("", "empty")]
+    public void Train_BadCsvCell_NamesTheFilesLineAndTheColumn(string cell, string problem)
+    {
+        using var space = new Workspace();
+        space.Csv("train.csv", 60, 1);
+        string csv = Path.Combine(space.Folder, "train.csv");
+        var lines = File.ReadAllLines(csv);
+        var cells = lines[40].Split(',');
+        lines[40] = $"{cells[0]},{cell},{cells[2]}"; // line 41 of the file, column y
+        File.WriteAllLines(csv, lines);
+        string config = space.File("bad.yaml", "data:\n  train: train.csv\ntrainer:\n  kind: mlp\n");
+
+        var error = Assert.ThrowsExactly<ConfigException>(() => TrainCommand.Run(config, new StringWriter()));
+
+        Assert.AreEqual(csv, error.File, error.Message);
+        Assert.AreEqual(41, error.Line, error.Message);
+        Assert.AreEqual(cells[0].Length + 2, error.Column, error.Message);
+        StringAssert.StartsWith(error.Message, $"{csv}:41:{cells[0].Length + 2}: `data.train`: column 'y'");
+        StringAssert.Contains(error.Message, problem);
+    }
+
+    [TestMethod]
+    public void Train_CsvLineWithTooFewCells_NamesTheFilesLine()
+    {
+        using var space = new Workspace();
+        space.Csv("train.csv", 60, 1);
+        space.Csv("test.csv", 20, 2);
+        string csv = Path.Combine(space.Folder, "test.csv");
+        var lines = File.ReadAllLines(csv);
+        lines[7] = lines[7][..lines[7].LastIndexOf(',')];
+        File.WriteAllLines(csv, lines);
+        string config = space.File("bad.yaml", "data:\n  train: train.csv\n  test: test.csv\ntrainer:\n  kind: mlp\n");
+
+        var error = Assert.ThrowsExactly<ConfigException>(() => TrainCommand.Run(config, new StringWriter()));
+
+        StringAssert.StartsWith(error.Message, $"{csv}:8:1: `data.test`: ");
+        StringAssert.Contains(error.Message, "2 cells, but the header has 3 (x, y, Label)");
+    }
+
+    [TestMethod]
+    [DataRow("maxTrials: 0", 7, 12, "maxTrials", "must be 1 or more, but got 0")]
+    [DataRow("minutes: 0", 7, 10, "minutes", "must be greater than 0, but got 0")]
+    [DataRow("maxTrials: 3\ntrainr: []", 8, 1, "trainr", "Did you mean `trainers`?")]
+    [DataRow("maxTrials: 3\n    searchSpace: { Optimizer: [Adam, Adamx] }", 6, 38, "trainers[0].searchSpace.Optimizer[1]", "'Adamx', which is not one of")]
+    [DataRow("maxTrials: 3\n    searchSpace: { Optimizer: { choices: [Adamx] } }", 6, 43, "trainers[0].searchSpace.Optimizer.choices[0]", "AdamW")]
+    [DataRow("maxTrials: 3\n    searchSpace: { Dropout: [0.1, 1.5] }", 6, 35, "trainers[0].searchSpace.Dropout[1]", "`Dropout` must be in [0, 1), but got 1.5")]
+    [DataRow("maxTrials: 3\n    searchSpace: { Dropout: { min: 0, max: 1 } }", 6, 44, "trainers[0].searchSpace.Dropout.max", "`Dropout` must be in [0, 1), but got 1")]
+    [DataRow("maxTrials: 3\n    searchSpace: { BatchSize: [32, big] }", 6, 36, "trainers[0].searchSpace.BatchSize[1]", "'big'")]
+    [DataRow("maxTrials: 3\n    searchSpace: { Optimizer: [Adamw, AdamW] }", 6, 39, "trainers[0].searchSpace.Optimizer[1]", "'AdamW' repeats the candidate 'Adamw'")]
+    public async Task Sweep_BadConfig_ErrorPointsAtLineAndKey(string tail, int line, int column, string key, string message)
+    {
+        using var space = new Workspace();
+        space.Csv("train.csv", 60, 1);
+        string text = "data:\n  train: train.csv\ntrainers:\n  - kind: mlp\n    options: { ThreadCount: 1 }\ntuner: random\n";
+        // A search-space line belongs to the trainer, the rest to the top level.
+        text = tail.Contains("searchSpace", StringComparison.Ordinal)
+            ? text.Replace("tuner: random\n", tail.Split('\n')[1] + "\ntuner: random\n" + tail.Split('\n')[0] + "\n", StringComparison.Ordinal)
+            : text + tail + "\n";
+        string config = space.File("bad.yaml", text);
+
+        var error = await Assert.ThrowsExactlyAsync<ConfigException>(() => SweepCommand.RunAsync(config, new StringWriter(), CancellationToken.None));
+
+        Assert.AreEqual(key, error.Key, error.Message);
+        Assert.AreEqual(line, error.Line, error.Message);
+        Assert.AreEqual(column, error.Column, error.Message);
         StringAssert.Contains(error.Message, message);
         StringAssert.StartsWith(error.Message, $"{config}:{line}:{column}: `{key}`");
     }

@@ -23,6 +23,7 @@ internal static class SweepCommand
     public static async Task<int> RunAsync(string configPath, TextWriter output, CancellationToken cancellationToken, bool live = false)
     {
         var root = ConfigNode.Load(configPath);
+        root.RejectKeysOtherThan(Keys);
         string folder = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
         var task = root.Child("task")?.Enum<PredictionTask>() ?? PredictionTask.Multiclass;
         int seed = root.Child("seed")?.Int() ?? 1;
@@ -31,8 +32,8 @@ internal static class SweepCommand
         var trainerNodes = root.Required("trainers").Items().ToList();
         string tuner = root.Child("tuner")?.String().ToLowerInvariant() ?? "cfo";
         var prunerNode = root.Child("pruner");
-        int? maxTrials = root.Child("maxTrials")?.Int();
-        double? minutes = root.Child("minutes")?.Double();
+        int? maxTrials = root.Child("maxTrials") is { } trialsNode ? AtLeastOne(trialsNode) : null;
+        double? minutes = root.Child("minutes") is { } minutesNode ? Positive(minutesNode) : null;
         string modelPath = Path.GetFullPath(root.Child("output")?.String() ?? "best-model.zip", folder);
         string? storage = root.Child("storage")?.String() is { } s ? Storage(s, folder) : null;
         string? sweepName = root.Child("sweepName")?.String();
@@ -99,6 +100,22 @@ internal static class SweepCommand
         ml.Model.SaveDeepOpt(best.Model!, loaded.Train.Schema, modelPath);
         output.WriteLine($"Saved the best model to {modelPath}.");
         return 0;
+    }
+
+    private static int AtLeastOne(ConfigNode node)
+    {
+        int value = node.Int();
+        return value >= 1
+            ? value
+            : throw node.Error($"must be 1 or more, but got {value}. Give the number of trials to run, or leave `maxTrials` out and set `minutes`.");
+    }
+
+    private static double Positive(ConfigNode node)
+    {
+        double value = node.Double();
+        return value > 0 && double.IsFinite(value)
+            ? value
+            : throw node.Error($"must be greater than 0, but got {node.String()}. Give the sweep's time budget in minutes, or leave `minutes` out and set `maxTrials`.");
     }
 
     /// <summary>A SQLite path is relative to the config's folder; a connection string is kept as it is.</summary>

@@ -22,6 +22,7 @@ internal static class TrainCommand
     public static int Run(string configPath, TextWriter output, bool live = false)
     {
         var root = ConfigNode.Load(configPath);
+        root.RejectKeysOtherThan(Keys);
         string folder = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
         var task = root.Child("task")?.Enum<PredictionTask>() ?? PredictionTask.Multiclass;
         int seed = root.Child("seed")?.Int() ?? 1;

@@ -100,6 +100,20 @@ internal sealed class ConfigNode
             $"unknown key.{hint} Known keys here: {string.Join(", ", names)}.");
     }
 
+    /// <summary>Fails on the first key of this mapping that is not one of <paramref name="known"/> (any case), at the
+    /// key's own position, suggesting the closest known key. Call it before <see cref="Required"/>, so a misspelt
+    /// required key is reported as what it is rather than as a missing key.</summary>
+    public void RejectKeysOtherThan(IEnumerable<string> known)
+    {
+        var names = known.ToList();
+        var unknown = Mapping().Children.Keys.Select(k => ((YamlScalarNode)k).Value ?? string.Empty)
+            .FirstOrDefault(k => !names.Contains(k, StringComparer.OrdinalIgnoreCase));
+        if (unknown != null)
+        {
+            throw UnknownKey(unknown, names);
+        }
+    }
+
     public IEnumerable<ConfigNode> Items()
     {
         if (_node is not YamlSequenceNode sequence)

@@ -71,7 +71,7 @@ internal static class OptionsBinder
     }
 
     /// <summary>The option's own message without ArgumentException's "(Parameter ...)" tail.</summary>
-    private static string FirstSentences(string message)
+    internal static string FirstSentences(string message)
     {
         int tail = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
         return tail > 0 ? message[..tail] : message;

@@ -29,19 +29,22 @@ internal static class TrainerConfig
         Complete(options, node, data, seed);
         var spaceNode = node.Child("searchSpace");
         var auto = ml.DeepOptAuto();
+        var candidates = new List<SearchSpaceBinder.Candidate>();
         SweepableTrainer trainer = options switch
         {
-            CnnOptions cnn => auto.Cnn(cnn, SearchSpaceBinder.Bind(spaceNode, new SearchSpace<CnnSearchSpace>())),
-            LstmOptions lstm => auto.Lstm(lstm, SearchSpaceBinder.Bind(spaceNode, new SearchSpace<LstmSearchSpace>())),
-            MlpOptions mlp => auto.Mlp(mlp, SearchSpaceBinder.Bind(spaceNode, new SearchSpace<MlpSearchSpace>())),
+            CnnOptions cnn => auto.Cnn(cnn, SearchSpaceBinder.Bind(spaceNode, new SearchSpace<CnnSearchSpace>(), candidates)),
+            LstmOptions lstm => auto.Lstm(lstm, SearchSpaceBinder.Bind(spaceNode, new SearchSpace<LstmSearchSpace>(), candidates)),
+            MlpOptions mlp => auto.Mlp(mlp, SearchSpaceBinder.Bind(spaceNode, new SearchSpace<MlpSearchSpace>(), candidates)),
             _ => throw node.Error("unknown trainer."),
         };
         node.RejectUnknownKeys(Keys);
+        SearchSpaceBinder.Check(trainer, candidates);
         return node.Child("name") is { } name ? trainer.Named(name.String()) : trainer;
     }
 
     private static DeepTrainerOptions Create(ConfigNode node)
     {
+        node.RejectKeysOtherThan(Keys);
         var kind = node.Required("kind");
         return kind.String().ToLowerInvariant() switch
         {

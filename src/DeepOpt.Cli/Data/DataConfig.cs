@@ -35,6 +35,7 @@ internal sealed class DataConfig
     public static DataConfig Bind(ConfigNode node, string baseFolder)
     {
         string Resolve(string path) => Path.GetFullPath(path, baseFolder);
+        node.RejectKeysOtherThan(Keys);
         var trainNode = node.Required("train");
         string train = Resolve(trainNode.String());
         string format = node.Child("format")?.String().ToLowerInvariant() ?? Guess(train);
@@ -53,8 +54,8 @@ internal sealed class DataConfig
             Node = node,
             Format = format,
             Train = train,
-            Validation = node.Child("validation")?.String() is { } v ? Resolve(v) : null,
-            Test = node.Child("test")?.String() is { } t ? Resolve(t) : null,
+            Validation = node.Child("validation") is { } v ? Existing(v, Resolve(v.String()), "validation") : null,
+            Test = node.Child("test") is { } t ? Existing(t, Resolve(t.String()), "test") : null,
             ValidationFraction = node.Child("validationFraction")?.Double() ?? 0.1,
             Label = node.Child("label")?.String() ?? "Label",
             Features = node.Child("features")?.Items().Select(i => i.String()).ToArray(),
@@ -74,6 +75,18 @@ internal sealed class DataConfig
 
         node.RejectUnknownKeys(Keys);
         return config;
+    }
+
+    /// <summary>The path of a validation or test split, which must exist before any training starts.</summary>
+    private static string Existing(ConfigNode node, string path, string split)
+    {
+        if (File.Exists(path) || Directory.Exists(path))
+        {
+            return path;
+        }
+
+        string without = split == "validation" ? "to hold out `validationFraction` of the training rows" : "to skip the test metrics";
+        throw node.Error($"'{path}' does not exist. Fix the path (it is relative to the config's folder), or leave `{split}` out {without}.");
     }
 
     private static string Guess(string path) =>

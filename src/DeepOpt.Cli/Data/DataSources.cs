@@ -62,6 +62,28 @@ internal static class DataSources
             columns.AddRange(features.Select(f => new TextLoader.Column(f, DataKind.Single, Array.IndexOf(header, f))));
         }
 
+        var numeric = new List<CsvCells.NumericColumn>();
+        if (text < 0)
+        {
+            string role = data.Features == null ? "a feature (every column but the label is, unless `data.features` lists them)" : "a feature listed in `data.features`";
+            numeric.AddRange(features.Select(f => new CsvCells.NumericColumn(Array.IndexOf(header, f), role)));
+        }
+
+        if (task == PredictionTask.Regression)
+        {
+            numeric.Add(new CsvCells.NumericColumn(label, "the label (`data.label`) of a regression"));
+        }
+
+        // Every file is checked before any is loaded, so a bad cell stops the run before training, at its own line.
+        CsvCells.Check(data.Train, data.Node.Required("train"), separator, header, numeric);
+        foreach (var (split, file) in new[] { ("validation", data.Validation), ("test", data.Test) })
+        {
+            if (file != null && File.Exists(file))
+            {
+                CsvCells.Check(file, data.Node.Required(split), separator, header, numeric);
+            }
+        }
+
         IDataView Read(string path) => ml.Data.LoadFromTextFile(path, columns.ToArray(), separator, hasHeader: true, allowQuoting: true);
         IEstimator<ITransformer> featurizer = LabelTransform(ml, data.Label, task);
         string featureColumn = data.Text ?? "Features";

@@ -7,7 +7,7 @@ namespace DeepOpt.Reports.Live;
 
 /// <summary>
 /// Shows a sweep on the console: a live table of trials (state, parameters, metric, loss, duration, best so far) in a
-/// terminal, one plain line per trial event when the output is redirected.
+/// terminal, one plain line per trial event, never wrapped, when the output is redirected.
 /// </summary>
 /// <example>
 /// <code>
@@ -29,7 +29,8 @@ public static class LiveSweep
         var board = new TrialBoard(maxRows);
         if (!ConsoleMode.IsLive(console))
         {
-            return await sweep(new TrialBoardMonitor(board, line => console.WriteLine(line), null));
+            var lines = new PlainLines(console);
+            return await sweep(new TrialBoardMonitor(board, lines.WriteLine, null));
         }
 
         return await console.Live(board.Render()).AutoClear(false).StartAsync(async context =>

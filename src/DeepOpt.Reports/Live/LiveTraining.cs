@@ -9,7 +9,7 @@ namespace DeepOpt.Reports.Live;
 /// <summary>
 /// Shows a fit's progress on the console: a live bar that moves every batch (epoch and batch, batch loss, then the
 /// epoch's training and validation loss, validation metric, learning rate, elapsed time and ETA) in a terminal, one
-/// plain line per epoch when the output is redirected (CI, a log file).
+/// plain line per epoch, never wrapped, when the output is redirected (CI, a log file).
 /// </summary>
 /// <example>
 /// <code>
@@ -34,7 +34,7 @@ public static class LiveTraining
         console ??= AnsiConsole.Console;
         if (!ConsoleMode.IsLive(console))
         {
-            return fit(new LineProgress(console, description));
+            return fit(new LineProgress(new PlainLines(console), description));
         }
 
         return console.Progress()
@@ -77,9 +77,9 @@ public static class LiveTraining
         }
     }
 
-    private sealed class LineProgress(IAnsiConsole console, string description) : ITrainingProgress
+    private sealed class LineProgress(PlainLines lines, string description) : ITrainingProgress
     {
-        public void Report(EpochReport value) => console.WriteLine($"{description}: {Describe(value)}");
+        public void Report(EpochReport value) => lines.WriteLine($"{description}: {Describe(value)}");
 
         public void Report(BatchReport value)
         {

@@ -1,6 +1,5 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
-using System.Runtime.InteropServices;
 using TorchSharp;
 using TorchSharp.Utils;
 using TorchSharp.Modules;
@@ -27,7 +26,8 @@ internal sealed class CnnNetwork : Module<Tensor, Tensor>
     public CnnNetwork(int outputSize, CnnOptions options)
         : base(nameof(CnnNetwork))
     {
-        NnpackCheck.Apply(); // before the first convolution, the size probe below
+        NnpackCheck.Apply(); // before the first convolution
+        var (height, width) = CnnShapes.Output(options); // a kernel or pooling window that does not fit fails here, by name
         _channelsLast = options.Layout == ImageLayout.ChannelsLast;
         _imageShape = _channelsLast
             ? new long[] { -1, options.ImageHeight, options.ImageWidth, options.Channels }
@@ -42,16 +42,15 @@ internal sealed class CnnNetwork : Module<Tensor, Tensor>
         }
 
         _blocks = Sequential(blocks);
-        long flat = FlatSize(options);
         var head = new List<(string, Module<Tensor, Tensor>)>();
         head.Add(options.GlobalAveragePooling ? ("gap", AdaptiveAvgPool2d(1)) : ("identity", Identity()));
         head.Add(("flatten", Flatten()));
-        long width = options.GlobalAveragePooling ? channels : flat;
+        long features = options.GlobalAveragePooling ? channels : (long)channels * height * width;
         if (options.DenseUnits > 0)
         {
-            head.Add(("dense", Linear(width, options.DenseUnits)));
+            head.Add(("dense", Linear(features, options.DenseUnits)));
             head.Add(("denseAct", Layers.Activation(options.Activation, options.LeakyReluSlope)));
-            width = options.DenseUnits;
+            features = options.DenseUnits;
         }
 
         if (options.Dropout > 0)
@@ -59,7 +58,7 @@ internal sealed class CnnNetwork : Module<Tensor, Tensor>
             head.Add(("drop", nn.Dropout(options.Dropout)));
         }
 
-        head.Add(("out", Linear(width, outputSize)));
+        head.Add(("out", Linear(features, outputSize)));
         _head = Sequential(head);
         RegisterComponents();
     }
@@ -75,25 +74,4 @@ internal sealed class CnnNetwork : Module<Tensor, Tensor>
         return _head.forward(_blocks.forward(images * _scale));
     }
 
-    private long FlatSize(CnnOptions options)
-    {
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        long[] shape;
-        try
-        {
-            shape = _blocks.forward(torch.zeros(1, options.Channels, options.ImageHeight, options.ImageWidth)).shape;
-        }
-        catch (ExternalException)
-        {
-            shape = new long[] { 0, 0, 0, 0 };
-        }
-
-        if (shape[2] < 1 || shape[3] < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(CnnOptions.ConvFilters), $"An image of {options.ImageHeight}×{options.ImageWidth} shrinks to nothing after {options.ConvFilters.Length} blocks. Use fewer `ConvFilters` blocks, a smaller `PoolSize` or `Stride`, or `Pooling` = None.");
-        }
-
-        return shape[1] * shape[2] * shape[3];
-    }
 }

@@ -83,7 +83,8 @@ public sealed class CnnOptions : DeepTrainerOptions
     public int[] ConvFilters { get; set; } = Defaults.ConvFilters;
 
     /// <summary>The square kernel size of every convolution.</summary>
-    /// <value>1 or more. Default 3.</value>
+    /// <value>1 or more, and at most the feature map each convolution gets (the image for the first) plus 2 ×
+    /// <see cref="Padding"/>. Default 3.</value>
     public int KernelSize { get; set; } = Defaults.KernelSize;
 
     /// <summary>The stride of the first convolution of each block.</summary>
@@ -91,7 +92,7 @@ public sealed class CnnOptions : DeepTrainerOptions
     public int Stride { get; set; } = Defaults.Stride;
 
     /// <summary>Zero padding on each side of every convolution.</summary>
-    /// <value>0 or more; KernelSize / 2 keeps the size. Default 1.</value>
+    /// <value>0 or more; KernelSize / 2 with an odd KernelSize keeps the size, which <see cref="Residual"/> needs. Default 1.</value>
     public int Padding { get; set; } = Defaults.Padding;
 
     /// <summary>Convolutions in each block.</summary>
@@ -201,5 +202,10 @@ public sealed class CnnOptions : DeepTrainerOptions
         OptionChecks.InRange(Dropout, 0, 1, nameof(Dropout));
         OptionChecks.AtLeast(RandomCropPadding, 0, nameof(RandomCropPadding));
         OptionChecks.InClosedRange(RandomErasingProbability, 0, 1, nameof(RandomErasingProbability));
+        if (ImageHeight > 0 && ImageWidth > 0)
+        {
+            // An image column's size is known only at Fit, where the network checks it the same way.
+            CnnShapes.Output(this);
+        }
     }
 }

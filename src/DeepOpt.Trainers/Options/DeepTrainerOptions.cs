@@ -299,7 +299,8 @@ public abstract class DeepTrainerOptions
     public int? ThreadCount { get; set; }
 
     /// <summary>The device: "cpu", "cuda" or "cuda:N".</summary>
-    /// <value>null uses CUDA when it is available and the CPU otherwise. Default null.</value>
+    /// <value>null uses CUDA when it is available and the CPU otherwise. A CUDA device this machine lacks is an error
+    /// before training. Default null.</value>
     public string? Device { get; set; }
 
     /// <summary>A fitted DeepOpt classifier whose softened outputs the new model learns from (knowledge distillation).</summary>
@@ -471,5 +472,7 @@ public abstract class DeepTrainerOptions
         {
             OptionChecks.AtLeast(ThreadCount.Value, 1, nameof(ThreadCount));
         }
+
+        Devices.Check(Device);
     }
 }

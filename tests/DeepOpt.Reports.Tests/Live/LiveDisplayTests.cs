@@ -32,6 +32,24 @@ public class LiveDisplayTests
     }
 
     [TestMethod]
+    public void LiveTraining_WithoutATerminal_NeverWrapsALongLine()
+    {
+        // A console that is not a terminal has Spectre's default width, 80 columns.
+        var (console, output) = Console(live: false, width: null);
+
+        LiveTraining.Run("QuickStart MLP on digits", progress =>
+        {
+            progress.Report(new EpochReport(12, 30, 0.123456, 0.234567, 0.9577, 0.00244, 4.4));
+            return 0;
+        }, console);
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.AreEqual(1, lines.Length, output.ToString());
+        Assert.IsTrue(lines[0].Length > 80, lines[0]);
+        StringAssert.EndsWith(lines[0].TrimEnd('\r'), "val metric 0.9577  lr 0.00244  4.4 s");
+    }
+
+    [TestMethod]
     public void LiveTraining_InATerminal_DrawsABar()
     {
         var (console, output) = Console(live: true);
@@ -92,6 +110,32 @@ public class LiveDisplayTests
     }
 
     [TestMethod]
+    public async Task LiveSweep_WithoutATerminal_NeverWrapsALongLine()
+    {
+        var (console, output) = Console(live: false, width: null);
+        var trials = SyntheticSweep.Trials(2);
+        string error = $"the loss was NaN at epoch 3, batch 17: {new string('x', 120)} lower `LearningRate`";
+        trials[1] = new TrialResult { TrialSettings = trials[1].TrialSettings, State = TrialState.Failed, Loss = double.NaN };
+
+        await LiveSweep.RunAsync(monitor =>
+        {
+            monitor.ReportRunningTrial(trials[0].TrialSettings);
+            monitor.ReportCompletedTrial(trials[0]);
+            monitor.ReportRunningTrial(trials[1].TrialSettings);
+            monitor.ReportFailTrial(trials[1].TrialSettings, new InvalidOperationException(error));
+            return Task.FromResult(0);
+        }, console);
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+        Assert.AreEqual(4, lines.Count, output.ToString());
+        StringAssert.StartsWith(lines[0], "trial 0: Running  LearningRate=");
+        StringAssert.Contains(lines[0], "Optimizer=");
+        StringAssert.StartsWith(lines[1], "trial 0: Completed  metric ");
+        StringAssert.EndsWith(lines[1], " s");
+        Assert.AreEqual($"trial 1: Failed  {error}", lines[3]);
+    }
+
+    [TestMethod]
     public async Task LiveSweep_InATerminal_DrawsATableWithTheBestTrial()
     {
         var (console, output) = Console(live: true);
@@ -136,7 +180,9 @@ public class LiveDisplayTests
         return Task.FromResult(trials.Count);
     }
 
-    private static (IAnsiConsole Console, StringWriter Output) Console(bool live)
+    /// <param name="live">Whether the console is an interactive terminal with ANSI support.</param>
+    /// <param name="width">The console's width; null keeps Spectre's own default (80 columns for a writer that is not a terminal).</param>
+    private static (IAnsiConsole Console, StringWriter Output) Console(bool live, int? width = 200)
     {
         var output = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -146,7 +192,11 @@ public class LiveDisplayTests
             Ansi = live ? AnsiSupport.Yes : AnsiSupport.No,
             ColorSystem = live ? ColorSystemSupport.Standard : ColorSystemSupport.NoColors,
         });
-        console.Profile.Width = 200;
+        if (width is int columns)
+        {
+            console.Profile.Width = columns;
+        }
+
         return (console, output);
     }
 }

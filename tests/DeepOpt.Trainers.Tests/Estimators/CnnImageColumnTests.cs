@@ -98,6 +98,24 @@ public sealed class CnnImageColumnTests
     }
 
     [TestMethod]
+    public void Fit_ImagesSmallerThanTheKernel_NamesKernelSizeAndTheImageBeforeTraining()
+    {
+        // An image column's size is known only at Fit, so the kernel is checked against it there.
+        var ml = new MLContext(seed: 1);
+        var options = Options();
+        options.KernelSize = 7;
+        options.Padding = 0;
+        options.BatchSize = 8;
+        var data = ml.Data.LoadFromEnumerable(Write("small", 20, seed: 3));
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.Transforms.LoadImages("Image", s_folder, "Path"))
+            .Append(ml.Transforms.ResizeImages("Image", 5, 6))
+            .Append(ml.MulticlassClassification.Trainers.Cnn(options));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => pipeline.Fit(data));
+        Assert.AreEqual("KernelSize", error.ParamName);
+        StringAssert.Contains(error.Message, "`KernelSize` 7 is larger than the 6×5 image. Use a `KernelSize` of at most 5 or more `Padding`.");
+    }
+
+    [TestMethod]
     public void Fit_ImagesOfUnknownSize_SaysToResize()
     {
         var ml = new MLContext(seed: 1);

@@ -84,14 +84,57 @@ public sealed class CnnTrainerTests
     }
 
     [TestMethod]
-    public void Fit_TooManyPoolingBlocks_SaysTheImageShrinksToNothing()
+    public void Fit_TooManyPoolingBlocks_NamesTheBlockWhereTheImageIsSmallerThanThePool()
     {
         var ml = new MLContext(seed: 1);
         var options = BarsOptions();
         options.ConvFilters = [4, 4, 4, 4, 4];
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Cnn(options).Fit(Bars.Keyed(ml, 40, 1)));
         Assert.AreEqual("ConvFilters", error.ParamName);
-        StringAssert.Contains(error.Message, "shrinks to nothing");
+        // 12 → 6 → 3 → 1 after three pooled blocks; the fourth cannot pool 1×1 by 2.
+        StringAssert.Contains(error.Message, "The 12×12 image shrinks to 1×1 by block 3 (`ConvFilters[3]`) of 5, smaller than the 2×2 pooling window (`PoolSize` 2).");
+        StringAssert.Contains(error.Message, "fewer `ConvFilters` blocks (at most 3 here)");
+    }
+
+    [TestMethod]
+    public void Constructor_KernelLargerThanTheImage_NamesKernelSizeTheImageAndTheFix()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = BarsOptions();
+        options.KernelSize = 15;
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Cnn(options));
+        Assert.AreEqual("KernelSize", error.ParamName);
+        StringAssert.Contains(error.Message, "`KernelSize` 15 is larger than the 12×12 image (14×14 with `Padding` 1 on each side).");
+        StringAssert.Contains(error.Message, "Use a `KernelSize` of at most 14 or more `Padding`.");
+        Assert.IsFalse(error.Message.Contains("ConvFilters", StringComparison.Ordinal), error.Message);
+    }
+
+    [TestMethod]
+    public void Constructor_KernelLargerThanALaterFeatureMap_NamesTheBlockAndItsSize()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = BarsOptions();
+        options.KernelSize = 5;
+        options.Padding = 0;
+        options.ConvFilters = [4, 4, 4];
+        // 12 → conv 8 → pool 4: block 1's convolution gets 4×4, smaller than 5.
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Cnn(options));
+        Assert.AreEqual("KernelSize", error.ParamName);
+        StringAssert.Contains(error.Message, "`KernelSize` 5 is larger than the 4×4 feature map that convolution 0 of block 1 (`ConvFilters[1]`) gets from the 12×12 image.");
+        StringAssert.Contains(error.Message, "at most 4 or more `Padding`, or keep the feature map larger: fewer `ConvFilters` blocks (at most 1 here)");
+    }
+
+    [TestMethod]
+    public void Constructor_ResidualWithPaddingThatShrinks_NamesPaddingAndTheSizes()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = BarsOptions();
+        options.Residual = true;
+        options.KernelSize = 5;
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Cnn(options));
+        Assert.AreEqual("Padding", error.ParamName);
+        StringAssert.Contains(error.Message, "block 0 (`ConvFilters[0]`) turns its 12×12 input into 10×10 with `KernelSize` 5 and `Padding` 1, while its shortcut gives 12×12.");
+        StringAssert.Contains(error.Message, "`Padding` = (KernelSize − 1) / 2");
     }
 
     public sealed class BinaryImageRow

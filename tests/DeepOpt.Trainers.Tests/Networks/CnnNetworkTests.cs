@@ -71,6 +71,56 @@ public sealed class CnnNetworkTests
     }
 
     [TestMethod]
+    public void Output_EveryKernelPaddingStridePoolingAndResidual_IsTheSizeTheBlocksProduce()
+    {
+        // The shape arithmetic against the layers themselves: where the blocks run, CnnShapes gives their output size;
+        // where they fail, CnnShapes throws instead, naming an option.
+        int checkedShapes = 0, rejected = 0;
+        foreach (int size in new[] { 3, 7, 10 })
+        foreach (int kernel in new[] { 1, 2, 3, 5, 8 })
+        foreach (int padding in new[] { 0, 1, 2 })
+        foreach (int stride in new[] { 1, 2 })
+        foreach (var (pooling, pool) in new[] { (PoolingKind.None, 2), (PoolingKind.Max, 2), (PoolingKind.Average, 3) })
+        foreach (int convs in new[] { 1, 2 })
+        foreach (bool residual in new[] { false, true })
+        {
+            using var scope = torch.NewDisposeScope();
+            var options = new CnnOptions
+            {
+                ImageHeight = size, ImageWidth = size + 1, KernelSize = kernel, Padding = padding, Stride = stride, Pooling = pooling,
+                PoolSize = pool, ConvsPerBlock = convs, Residual = residual, ConvFilters = [2, 3],
+            };
+            string label = $"size {size}, kernel {kernel}, padding {padding}, stride {stride}, {pooling} {pool}, {convs} convs, residual {residual}";
+            long[]? actual;
+            try
+            {
+                var blocks = new[] { new ConvBlock(1, 2, options), new ConvBlock(2, 3, options) };
+                using var noGrad = torch.no_grad();
+                actual = blocks[1].forward(blocks[0].forward(torch.zeros(1, 1, size, size + 1))).shape;
+            }
+            catch (Exception ex) when (ex is System.Runtime.InteropServices.ExternalException or ArgumentException)
+            {
+                actual = null;
+            }
+
+            if (actual == null || actual[2] < 1 || actual[3] < 1)
+            {
+                var error = Assert.Throws<ArgumentOutOfRangeException>(() => CnnShapes.Output(options), label);
+                CollectionAssert.Contains(new[] { "KernelSize", "PoolSize", "ConvFilters", "Padding" }, error.ParamName, label);
+                rejected++;
+            }
+            else
+            {
+                Assert.AreEqual((actual[2], actual[3]), ((long)CnnShapes.Output(options).Height, (long)CnnShapes.Output(options).Width), label);
+                checkedShapes++;
+            }
+        }
+
+        Assert.IsGreaterThan(100, checkedShapes);
+        Assert.IsGreaterThan(100, rejected);
+    }
+
+    [TestMethod]
     public void Forward_ChannelsLast_EqualsChannelsFirstOfTheSamePixels()
     {
         using var scope = torch.NewDisposeScope();
