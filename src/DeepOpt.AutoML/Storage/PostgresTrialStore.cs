@@ -11,8 +11,8 @@ namespace DeepOpt.AutoML.Storage;
 /// <remarks>
 /// A trial starts in one transaction that locks its sweep's row (<c>SELECT ... FOR UPDATE</c>): workers reserve ids
 /// and propose one after another, each seeing every trial the others started. Heartbeats and reclaims use the
-/// server's clock (or the <see cref="TimeProvider"/> the store was given). The tables are created on first use (under an advisory lock, so workers starting together do not
-/// race); the database itself must exist.
+/// server's clock (or the <see cref="TimeProvider"/> the store was given). The tables are created on first use (under
+/// an advisory lock, so workers starting together do not race); the database itself must exist.
 /// </remarks>
 public sealed class PostgresTrialStore : SqlTrialStore
 {

@@ -57,6 +57,9 @@ public abstract class SqlTrialStore : ITrialStore
         ? NowMilliseconds
         : _timeProvider.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>This process's reading of the time (the trials' start and end), from the given clock if any.</summary>
+    private DateTime LocalUtcNow() => (_timeProvider ?? TimeProvider.System).GetUtcNow().UtcDateTime;
+
     /// <summary>Gets the clause appended to the sweep row's select to lock it for the transaction ("" when the
     /// transaction itself is the lock, as with SQLite's BEGIN IMMEDIATE).</summary>
     protected abstract string LockClause { get; }
@@ -124,7 +127,7 @@ public abstract class SqlTrialStore : ITrialStore
             }
 
             var parameter = propose(trialId, rows.Select(r => r.Stored).ToList());
-            var started = (_timeProvider ?? TimeProvider.System).GetUtcNow().UtcDateTime;
+            var started = LocalUtcNow();
             Execute(connection, transaction, $"INSERT INTO deepopt_trials (sweep, {Columns}) VALUES (@sweep, @id, @state, "
                 + $"@parameter, NULL, NULL, NULL, NULL, '[]', NULL, @worker, @host, @pid, @started, NULL, {Now})",
                 ("sweep", sweepName), ("id", trialId), ("state", nameof(TrialState.Running)), ("parameter", parameter.ToJson()),
@@ -177,7 +180,7 @@ public abstract class SqlTrialStore : ITrialStore
             ("state", result.State.ToString()), ("loss", Finite(result.Loss)), ("metric", Finite(result.Metric)),
             ("duration", Finite(result.DurationInMilliseconds)), ("error", result.ErrorMessage),
             ("values", JsonSerializer.Serialize(result.IntermediateValues, s_json)), ("peak", result.PeakMemoryInMegaByte),
-            ("ended", ToMilliseconds(settings.EndedAtUtc ?? (_timeProvider ?? TimeProvider.System).GetUtcNow().UtcDateTime)), ("sweep", sweepName), ("id", settings.TrialId),
+            ("ended", ToMilliseconds(settings.EndedAtUtc ?? LocalUtcNow())), ("sweep", sweepName), ("id", settings.TrialId),
             ("running", nameof(TrialState.Running)), ("worker", workerId)) == 1);
     }
 
