@@ -14,15 +14,16 @@ internal sealed class TrialHeartbeat : IDisposable
     private readonly string _sweepName;
     private readonly string _workerId;
     private readonly Func<IReadOnlyCollection<int>> _runningTrials;
-    private readonly Timer _timer;
+    private readonly ITimer _timer;
 
-    public TrialHeartbeat(ITrialStore store, string sweepName, string workerId, TimeSpan interval, Func<IReadOnlyCollection<int>> runningTrials)
+    public TrialHeartbeat(
+        ITrialStore store, string sweepName, string workerId, TimeSpan interval, Func<IReadOnlyCollection<int>> runningTrials, TimeProvider timeProvider)
     {
         _store = store;
         _sweepName = sweepName;
         _workerId = workerId;
         _runningTrials = runningTrials;
-        _timer = new Timer(_ => Beat(), null, interval, interval);
+        _timer = timeProvider.CreateTimer(_ => Beat(), null, interval, interval);
     }
 
     /// <summary>Gets the last error of a beat, or null when the last beat went through.</summary>

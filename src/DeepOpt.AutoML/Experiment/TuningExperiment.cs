@@ -1,6 +1,5 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
-using System.Diagnostics;
 using DeepOpt.AutoML.Pruners;
 using DeepOpt.AutoML.Storage;
 using DeepOpt.AutoML.Tuners;
@@ -79,6 +78,7 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
     private TimeSpan _heartbeatTimeout = TimeSpan.FromSeconds(60);
     private int _parallelTrials = 1;
     private TrialHeartbeat? _heartbeat;
+    private TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>Gets the best completed trial so far (lowest loss), or null.</summary>
     public TrialResult? BestResult { get; private set; }
@@ -205,7 +205,7 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
             var progress = TakeRunning(trialId);
             var settings = progress.TrialSettings;
             result.TrialSettings = settings;
-            settings.EndedAtUtc ??= DateTime.UtcNow;
+            settings.EndedAtUtc ??= UtcNow();
             if (result.IntermediateValues.Count == 0)
             {
                 result.IntermediateValues = progress.IntermediateValues;
@@ -258,7 +258,7 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
         {
             var progress = TakeRunning(trialId);
             var settings = progress.TrialSettings;
-            settings.EndedAtUtc ??= DateTime.UtcNow;
+            settings.EndedAtUtc ??= UtcNow();
             var result = new TrialResult
             {
                 TrialSettings = settings,
@@ -317,12 +317,9 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
                 "The experiment has no budget: call SetMaxTrials or SetTrainingTimeInSeconds, or pass a cancellation token.");
         }
 
-        var clock = Stopwatch.StartNew();
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (_timeBudget is { } limit)
-        {
-            budget.CancelAfter(limit);
-        }
+        long started = _timeProvider.GetTimestamp();
+        using var timeBudget = new CancellationTokenSource(_timeBudget ?? Timeout.InfiniteTimeSpan, _timeProvider);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeBudget.Token);
 
         // Up to K trials at once; the budget is checked by the store, across every worker of the sweep.
         Synchronize();
@@ -369,7 +366,7 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
 
         cancellationToken.ThrowIfCancellationRequested();
         throw new TimeoutException($"The time budget of {_timeBudget?.TotalSeconds} s ran out before any trial completed "
-            + $"(after {clock.Elapsed.TotalSeconds:F1} s). Raise it with SetTrainingTimeInSeconds.");
+            + $"(after {_timeProvider.GetElapsedTime(started).TotalSeconds:F1} s). Raise it with SetTrainingTimeInSeconds.");
     }
 
     /// <summary>Sets where trials are kept: a file path (SQLite), a SQLite connection string (<c>Data Source=...</c>)
@@ -451,6 +448,21 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
         return this;
     }
 
+    /// <summary>Sets the clock of the time budget, the heartbeats and the trials' start and end times.</summary>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> unless set. A test passes a fake one to
+    /// run a time budget or a heartbeat timeout without waiting for it.</param>
+    /// <returns>This experiment.</returns>
+    /// <remarks>Whether a heartbeat is stale is decided by the store's clock: the default in-memory store uses this
+    /// one; a store passed to <see cref="SetStorage(ITrialStore)"/> keeps its own (a database's clock unless it was
+    /// given a <see cref="TimeProvider"/>).</remarks>
+    public TuningExperiment SetTimeProvider(TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        EnsureNotStarted(nameof(SetTimeProvider));
+        _timeProvider = timeProvider;
+        return this;
+    }
+
     /// <summary>Sets how many trials this process runs at once (the runner must be safe to call concurrently).</summary>
     /// <param name="count">At least 1; 1 unless set.</param>
     /// <returns>This experiment.</returns>
@@ -490,7 +502,7 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
             var stored = store.StartTrial(_sweepName, _worker!, maxTrials, _heartbeatTimeout, (trialId, history) =>
             {
                 Absorb(history);
-                settings = new TrialSettings { TrialId = trialId, StartedAtUtc = DateTime.UtcNow, Reporter = this };
+                settings = new TrialSettings { TrialId = trialId, StartedAtUtc = UtcNow(), Reporter = this };
                 settings.Parameter = tuner.Propose(settings);
                 return settings.Parameter;
             });
@@ -508,7 +520,7 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
                 Metric = double.NaN,
             });
             _heartbeat ??= new TrialHeartbeat(store, _sweepName, _worker!.WorkerId,
-                TimeSpan.FromMilliseconds(Math.Max(50, _heartbeatTimeout.TotalMilliseconds / 4)), RunningTrialIds);
+                TimeSpan.FromMilliseconds(Math.Max(50, _heartbeatTimeout.TotalMilliseconds / 4)), RunningTrialIds, _timeProvider);
             return settings;
         }
     }
@@ -541,7 +553,7 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
     /// <summary>Opens the sweep once: creates it, or checks the stored one has this experiment's search space.</summary>
     private ITrialStore Open()
     {
-        _store ??= new InMemoryTrialStore();
+        _store ??= new InMemoryTrialStore(_timeProvider);
         _worker ??= WorkerIdentity.ForThisProcess(_workerId);
         if (!_opened)
         {
@@ -638,6 +650,8 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
         // False when another worker reclaimed the trial meanwhile: the store's record (failed) stands.
         _store!.FinishTrial(_sweepName, _worker!.WorkerId, result);
     }
+
+    private DateTime UtcNow() => _timeProvider.GetUtcNow().UtcDateTime;
 
     private void EnsureNotStarted(string method)
     {

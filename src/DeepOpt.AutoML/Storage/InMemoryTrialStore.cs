@@ -12,6 +12,20 @@ public sealed class InMemoryTrialStore : ITrialStore
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, Sweep> _sweeps = [];
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Initializes an empty store on the system clock.</summary>
+    public InMemoryTrialStore()
+        : this(TimeProvider.System)
+    {
+    }
+
+    /// <summary>Initializes an empty store whose heartbeats and reclaims read <paramref name="timeProvider"/>.</summary>
+    /// <param name="timeProvider">The clock, for example a fake one in a test of heartbeat timeouts.</param>
+    public InMemoryTrialStore(TimeProvider timeProvider)
+    {
+        _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+    }
 
     /// <inheritdoc/>
     public string Location => "in-memory store";
@@ -40,7 +54,7 @@ public sealed class InMemoryTrialStore : ITrialStore
         lock (_gate)
         {
             var sweep = GetOrAdd(sweepName, "{}");
-            var now = DateTime.UtcNow;
+            var now = UtcNow();
             foreach (var row in sweep.Trials.Where(r => r.Result.State == TrialState.Running))
             {
                 if (TrialCopies.IsAbandoned(now - row.Heartbeat, heartbeatTimeout, row.Worker, false, out bool gone))
@@ -89,7 +103,7 @@ public sealed class InMemoryTrialStore : ITrialStore
             {
                 if (Find(sweepName, id) is { Result.State: TrialState.Running } row && row.Worker.WorkerId == workerId)
                 {
-                    row.Heartbeat = DateTime.UtcNow;
+                    row.Heartbeat = UtcNow();
                 }
             }
         }
@@ -121,23 +135,13 @@ public sealed class InMemoryTrialStore : ITrialStore
         }
     }
 
-    /// <summary>Marks a running trial's heartbeat as this old, as if its worker had gone quiet (for tests).</summary>
-    /// <param name="sweepName">The sweep.</param>
-    /// <param name="trialId">The trial.</param>
-    /// <param name="age">How long ago the last heartbeat was.</param>
-    internal void AgeHeartbeat(string sweepName, int trialId, TimeSpan age)
-    {
-        lock (_gate)
-        {
-            Find(sweepName, trialId)!.Heartbeat = DateTime.UtcNow - age;
-        }
-    }
-
     /// <inheritdoc/>
     public void Dispose()
     {
         // Nothing to release.
     }
+
+    private DateTime UtcNow() => _timeProvider.GetUtcNow().UtcDateTime;
 
     private static List<StoredTrial> Snapshot(Sweep sweep) => sweep.Trials.Select(r => r.ToStored()).ToList();
 

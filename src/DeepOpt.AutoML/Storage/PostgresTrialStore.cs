@@ -11,8 +11,8 @@ namespace DeepOpt.AutoML.Storage;
 /// <remarks>
 /// A trial starts in one transaction that locks its sweep's row (<c>SELECT ... FOR UPDATE</c>): workers reserve ids
 /// and propose one after another, each seeing every trial the others started. Heartbeats and reclaims use the
-/// server's clock. The tables are created on first use (under an advisory lock, so workers starting together do not
-/// race); the database itself must exist.
+/// server's clock (or the <see cref="TimeProvider"/> the store was given). The tables are created on first use (under
+/// an advisory lock, so workers starting together do not race); the database itself must exist.
 /// </remarks>
 public sealed class PostgresTrialStore : SqlTrialStore
 {
@@ -27,6 +27,21 @@ public sealed class PostgresTrialStore : SqlTrialStore
     /// <param name="connectionString">An Npgsql connection string, for example
     /// <c>Host=db.example;Port=5432;Username=sweeper;Password=...;Database=sweeps</c>.</param>
     public PostgresTrialStore(string connectionString)
+        : this(null, connectionString)
+    {
+    }
+
+    /// <summary>Initializes a store on a PostgreSQL database whose heartbeats and reclaims read
+    /// <paramref name="timeProvider"/> instead of the server's clock.</summary>
+    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <param name="timeProvider">The clock every worker of the sweep shares, for example a fake one in a test.</param>
+    public PostgresTrialStore(string connectionString, TimeProvider timeProvider)
+        : this(timeProvider ?? throw new ArgumentNullException(nameof(timeProvider)), connectionString)
+    {
+    }
+
+    private PostgresTrialStore(TimeProvider? timeProvider, string connectionString)
+        : base(timeProvider)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         NpgsqlConnectionStringBuilder builder;

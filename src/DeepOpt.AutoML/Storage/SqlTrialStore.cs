@@ -13,7 +13,9 @@ namespace DeepOpt.AutoML.Storage;
 /// </summary>
 /// <remarks>
 /// Times are Unix milliseconds. Heartbeats and reclaims use the database's clock, so workers whose clocks disagree
-/// still agree on how old a heartbeat is. Non-finite losses are stored as NULL and read back as NaN.
+/// still agree on how old a heartbeat is; a store given a <see cref="TimeProvider"/> uses that clock instead (every
+/// worker of the sweep must then share it, as in a test with a fake clock). Non-finite losses are stored as NULL and
+/// read back as NaN.
 /// </remarks>
 public abstract class SqlTrialStore : ITrialStore
 {
@@ -26,13 +28,37 @@ public abstract class SqlTrialStore : ITrialStore
     };
 
     private readonly object _schemaGate = new();
+    private readonly TimeProvider? _timeProvider;
     private bool _schemaReady;
+
+    /// <summary>Initializes a store whose heartbeats and reclaims use the database's clock.</summary>
+    protected SqlTrialStore()
+    {
+    }
+
+    /// <summary>Initializes a store whose heartbeats and reclaims read <paramref name="timeProvider"/> instead of the
+    /// database's clock.</summary>
+    /// <param name="timeProvider">The clock every worker of the sweep shares, for example a fake one in a test; null
+    /// for the database's clock.</param>
+    protected SqlTrialStore(TimeProvider? timeProvider)
+    {
+        _timeProvider = timeProvider;
+    }
 
     /// <inheritdoc/>
     public abstract string Location { get; }
 
     /// <summary>Gets the SQL expression for the database's current time in Unix milliseconds.</summary>
     protected abstract string NowMilliseconds { get; }
+
+    /// <summary>Gets the SQL for the current time in Unix milliseconds: the database's clock, or the given clock's
+    /// reading as a literal.</summary>
+    private string Now => _timeProvider == null
+        ? NowMilliseconds
+        : _timeProvider.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>This process's reading of the time (the trials' start and end), from the given clock if any.</summary>
+    private DateTime LocalUtcNow() => (_timeProvider ?? TimeProvider.System).GetUtcNow().UtcDateTime;
 
     /// <summary>Gets the clause appended to the sweep row's select to lock it for the transaction ("" when the
     /// transaction itself is the lock, as with SQLite's BEGIN IMMEDIATE).</summary>
@@ -51,7 +77,7 @@ public abstract class SqlTrialStore : ITrialStore
         {
             using var transaction = connection.BeginTransaction();
             Execute(connection, transaction, $"INSERT INTO deepopt_sweeps (name, definition, next_trial_id, created_ms) "
-                + $"VALUES (@name, @definition, 0, {NowMilliseconds}) ON CONFLICT (name) DO NOTHING",
+                + $"VALUES (@name, @definition, 0, {Now}) ON CONFLICT (name) DO NOTHING",
                 ("name", sweepName), ("definition", definitionJson));
             var stored = (string)Scalar(connection, transaction, "SELECT definition FROM deepopt_sweeps WHERE name = @name", ("name", sweepName))!;
             transaction.Commit();
@@ -76,7 +102,7 @@ public abstract class SqlTrialStore : ITrialStore
                 $"SELECT next_trial_id FROM deepopt_sweeps WHERE name = @name {LockClause}", ("name", sweepName))
                 ?? throw new InvalidOperationException($"The sweep '{sweepName}' does not exist in the {Location}: open it first.");
             int trialId = Convert.ToInt32(next, System.Globalization.CultureInfo.InvariantCulture);
-            long now = Convert.ToInt64(Scalar(connection, transaction, $"SELECT {NowMilliseconds}"), System.Globalization.CultureInfo.InvariantCulture);
+            long now = Convert.ToInt64(Scalar(connection, transaction, $"SELECT {Now}"), System.Globalization.CultureInfo.InvariantCulture);
             var rows = ReadRows(connection, transaction, sweepName);
             foreach (var row in rows.Where(r => r.Stored.State == TrialState.Running))
             {
@@ -101,9 +127,9 @@ public abstract class SqlTrialStore : ITrialStore
             }
 
             var parameter = propose(trialId, rows.Select(r => r.Stored).ToList());
-            var started = DateTime.UtcNow;
+            var started = LocalUtcNow();
             Execute(connection, transaction, $"INSERT INTO deepopt_trials (sweep, {Columns}) VALUES (@sweep, @id, @state, "
-                + $"@parameter, NULL, NULL, NULL, NULL, '[]', NULL, @worker, @host, @pid, @started, NULL, {NowMilliseconds})",
+                + $"@parameter, NULL, NULL, NULL, NULL, '[]', NULL, @worker, @host, @pid, @started, NULL, {Now})",
                 ("sweep", sweepName), ("id", trialId), ("state", nameof(TrialState.Running)), ("parameter", parameter.ToJson()),
                 ("worker", worker.WorkerId), ("host", worker.Host), ("pid", worker.ProcessId), ("started", ToMilliseconds(started)));
             Execute(connection, transaction, "UPDATE deepopt_sweeps SET next_trial_id = @next WHERE name = @name",
@@ -138,7 +164,7 @@ public abstract class SqlTrialStore : ITrialStore
 
         // Every running trial of a worker is alive while it beats: one statement for all of them.
         Run(connection => Execute(connection, null,
-            $"UPDATE deepopt_trials SET heartbeat_ms = {NowMilliseconds} WHERE sweep = @sweep AND worker_id = @worker AND state = @running",
+            $"UPDATE deepopt_trials SET heartbeat_ms = {Now} WHERE sweep = @sweep AND worker_id = @worker AND state = @running",
             ("sweep", sweepName), ("worker", workerId), ("running", nameof(TrialState.Running))));
     }
 
@@ -154,7 +180,7 @@ public abstract class SqlTrialStore : ITrialStore
             ("state", result.State.ToString()), ("loss", Finite(result.Loss)), ("metric", Finite(result.Metric)),
             ("duration", Finite(result.DurationInMilliseconds)), ("error", result.ErrorMessage),
             ("values", JsonSerializer.Serialize(result.IntermediateValues, s_json)), ("peak", result.PeakMemoryInMegaByte),
-            ("ended", ToMilliseconds(settings.EndedAtUtc ?? DateTime.UtcNow)), ("sweep", sweepName), ("id", settings.TrialId),
+            ("ended", ToMilliseconds(settings.EndedAtUtc ?? LocalUtcNow())), ("sweep", sweepName), ("id", settings.TrialId),
             ("running", nameof(TrialState.Running)), ("worker", workerId)) == 1);
     }
 

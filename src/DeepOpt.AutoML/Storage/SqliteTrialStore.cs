@@ -26,6 +26,21 @@ public sealed class SqliteTrialStore : SqlTrialStore
     /// <summary>Initializes a store on a SQLite file, created when missing.</summary>
     /// <param name="pathOrConnectionString">A file path, or a connection string such as <c>Data Source=sweep.db</c>.</param>
     public SqliteTrialStore(string pathOrConnectionString)
+        : this(null, pathOrConnectionString)
+    {
+    }
+
+    /// <summary>Initializes a store on a SQLite file whose heartbeats and reclaims read <paramref name="timeProvider"/>
+    /// instead of SQLite's clock.</summary>
+    /// <param name="pathOrConnectionString">A file path, or a connection string such as <c>Data Source=sweep.db</c>.</param>
+    /// <param name="timeProvider">The clock every worker of the sweep shares, for example a fake one in a test.</param>
+    public SqliteTrialStore(string pathOrConnectionString, TimeProvider timeProvider)
+        : this(timeProvider ?? throw new ArgumentNullException(nameof(timeProvider)), pathOrConnectionString)
+    {
+    }
+
+    private SqliteTrialStore(TimeProvider? timeProvider, string pathOrConnectionString)
+        : base(timeProvider)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pathOrConnectionString);
         var builder = pathOrConnectionString.Contains('=', StringComparison.Ordinal)

@@ -259,6 +259,15 @@ public sealed class DeepOptExperiment : IDisposable
         return this;
     }
 
+    /// <summary>Sets the clock of the time budget, the heartbeats and the trials' start and end times.</summary>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> unless set.</param>
+    /// <returns>This experiment.</returns>
+    public DeepOptExperiment SetTimeProvider(TimeProvider timeProvider)
+    {
+        _experiment.SetTimeProvider(timeProvider);
+        return this;
+    }
+
     /// <summary>Runs k trials at once in this process; TorchSharp's threads are divided between them unless the
     /// trainers' options set <c>ThreadCount</c>.</summary>
     /// <param name="count">At least 1.</param>

@@ -3,6 +3,7 @@
 using DeepOpt.AutoML.Experiment;
 using DeepOpt.AutoML.SearchSpace;
 using DeepOpt.AutoML.Tuners;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DeepOpt.AutoML.Tests.Experiment;
 
@@ -104,19 +105,46 @@ public class TuningExperimentTests
     [TestMethod]
     public async Task RunAsync_TimeBudget_StopsEarly()
     {
-        var runner = new FunctionTrialRunner(async (p, token) =>
+        // Each trial takes 150 ms of a fake clock: the fourth runs out the 0.5 s budget while it runs.
+        var clock = new FakeTimeProvider();
+        var runner = new FunctionTrialRunner((p, token) =>
         {
-            await Task.Delay(40, token);
-            return Square(p);
+            clock.Advance(TimeSpan.FromMilliseconds(150));
+            token.ThrowIfCancellationRequested();
+            return Task.FromResult(Square(p));
         });
         var experiment = new TuningExperiment().SetTuner(new RandomSearchTuner(Space(), 3)).SetTrialRunner(runner)
-            .SetMaxTrials(1000).SetTrainingTimeInSeconds(0.5);
+            .SetTimeProvider(clock).SetMaxTrials(1000).SetTrainingTimeInSeconds(0.5);
 
         var best = await experiment.RunAsync();
 
-        Assert.IsTrue(experiment.Trials.Count is >= 2 and < 20, $"{experiment.Trials.Count} trials");
+        CollectionAssert.AreEqual(
+            new[] { TrialState.Completed, TrialState.Completed, TrialState.Completed, TrialState.Canceled },
+            experiment.Trials.Select(t => t.State).ToArray());
         Assert.IsFalse(best.IsFailed);
         Assert.AreEqual(0, experiment.Trials.Count(t => t.IsFailed), "the trial the budget cut is canceled, not failed");
+        Assert.AreEqual(TimeSpan.FromMilliseconds(150), experiment.Trials[1].TrialSettings.EndedAtUtc - experiment.Trials[1].TrialSettings.StartedAtUtc,
+            "trials are timed on the experiment's clock");
+    }
+
+    [TestMethod]
+    public async Task RunAsync_TimeBudgetSpentBeforeAnyTrialCompletes_ThrowsTimeout()
+    {
+        var clock = new FakeTimeProvider();
+        var runner = new FunctionTrialRunner((p, token) =>
+        {
+            clock.Advance(TimeSpan.FromSeconds(2));
+            token.ThrowIfCancellationRequested();
+            return Task.FromResult(Square(p));
+        });
+        var experiment = new TuningExperiment().SetTuner(new RandomSearchTuner(Space(), 3)).SetTrialRunner(runner)
+            .SetTimeProvider(clock).SetTrainingTimeInSeconds(1.5);
+
+        var error = await Assert.ThrowsExactlyAsync<TimeoutException>(() => experiment.RunAsync());
+
+        Assert.AreEqual("The time budget of 1.5 s ran out before any trial completed (after 2.0 s). Raise it with SetTrainingTimeInSeconds.",
+            error.Message);
+        Assert.AreEqual(TrialState.Canceled, experiment.Trials.Single().State);
     }
 
     [TestMethod]

@@ -7,6 +7,7 @@ using DeepOpt.AutoML.Storage;
 using DeepOpt.AutoML.Tests.Tuners;
 using DeepOpt.AutoML.Tuners;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace DeepOpt.AutoML.Tests.Storage;
@@ -15,6 +16,9 @@ namespace DeepOpt.AutoML.Tests.Storage;
 [TestClass]
 public class ExperimentStorageTests
 {
+    /// <summary>How long a trial waits for others before the test gives up: a guard against a hang, not a speed bound.</summary>
+    private static readonly TimeSpan s_hangGuard = TimeSpan.FromSeconds(30);
+
     public static IEnumerable<object[]> SequenceTuners =>
     [
         ["random", (Func<AutoML.SearchSpace.SearchSpace, ITuner>)(s => new RandomSearchTuner(s, 3))],
@@ -194,18 +198,32 @@ public class ExperimentStorageTests
     {
         string path = TestDatabases.SqlitePath();
         var space = TestObjectives.BraninSpace();
-        using var slow = Experiment(new RandomSearchTuner(space, 1), space).SetStorage(path).SetWorkerId("slow")
-            .SetHeartbeatTimeout(TimeSpan.FromMilliseconds(300)).SetMaxTrials(1)
+        var clock = new FakeTimeProvider();
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var slowStore = new SqliteTrialStore(path, clock);
+        using var slow = Experiment(new RandomSearchTuner(space, 1), space).SetStorage(slowStore).SetTimeProvider(clock)
+            .SetWorkerId("slow").SetHeartbeatTimeout(TimeSpan.FromMilliseconds(300)).SetMaxTrials(1)
             .SetTrialRunner(new FunctionTrialRunner(async (p, token) =>
             {
-                await Task.Delay(1500, token);
+                running.SetResult();
+                await release.Task.WaitAsync(token);
                 return TestObjectives.Branin(p);
             }));
         var slowRun = slow.RunAsync();
-        await Task.Delay(900);
-        using var quick = Experiment(new RandomSearchTuner(space, 1), space).SetStorage(path).SetWorkerId("quick")
-            .SetHeartbeatTimeout(TimeSpan.FromMilliseconds(300)).SetMaxTrials(2);
+        await running.Task;
+
+        // Three timeouts pass while the slow trial runs; its heartbeat (every 75 ms) fires as the clock moves.
+        for (int step = 0; step < 18; step++)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(50));
+        }
+
+        using var quickStore = new SqliteTrialStore(path, clock);
+        using var quick = Experiment(new RandomSearchTuner(space, 1), space).SetStorage(quickStore).SetTimeProvider(clock)
+            .SetWorkerId("quick").SetHeartbeatTimeout(TimeSpan.FromMilliseconds(300)).SetMaxTrials(2);
         await quick.RunAsync();
+        release.SetResult();
         await slowRun;
 
         using var store = new SqliteTrialStore(path);
@@ -240,12 +258,20 @@ public class ExperimentStorageTests
         var space = TestObjectives.BraninSpace();
         int running = 0;
         int most = 0;
+        // The first trials wait until three run at once, however slowly the tuner proposes the third.
+        var threeAtOnce = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var experiment = Experiment(new BayesianTuner(space, 1), space).SetParallelTrials(3).SetMaxTrials(12)
             .SetTrialRunner(new FunctionTrialRunner(async (p, token) =>
             {
                 int now = Interlocked.Increment(ref running);
                 InterlockedMax(ref most, now);
-                await Task.Delay(30, token);
+                if (now == 3)
+                {
+                    threeAtOnce.TrySetResult();
+                }
+
+                await Task.WhenAny(threeAtOnce.Task, Task.Delay(s_hangGuard, token));
+                threeAtOnce.TrySetResult(); // past the guard, no later trial waits: `most` tells what happened
                 Interlocked.Decrement(ref running);
                 return TestObjectives.Branin(p);
             }));

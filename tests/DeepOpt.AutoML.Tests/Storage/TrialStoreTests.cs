@@ -3,6 +3,7 @@
 using DeepOpt.AutoML.Experiment;
 using DeepOpt.AutoML.SearchSpace;
 using DeepOpt.AutoML.Storage;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DeepOpt.AutoML.Tests.Storage;
 
@@ -11,7 +12,11 @@ public abstract class TrialStoreTests
 {
     private static readonly WorkerIdentity s_remote = new("remote", "another-machine", 12345);
 
-    /// <summary>Creates a store; every call for one test reaches the same data (as separate workers would).</summary>
+    /// <summary>Gets the clock every store of one test reads, so heartbeat ages are exact whatever the machine's speed.</summary>
+    protected FakeTimeProvider Clock { get; } = new();
+
+    /// <summary>Creates a store on <see cref="Clock"/>; every call for one test reaches the same data (as separate
+    /// workers would).</summary>
     protected abstract ITrialStore CreateStore();
 
     [TestMethod]
@@ -108,7 +113,7 @@ public abstract class TrialStoreTests
         using var store = CreateStore();
         string sweep = Open(store);
         store.StartTrial(sweep, s_remote, null, TimeSpan.FromHours(1), (id, _) => Point(id));
-        Thread.Sleep(60);
+        Clock.Advance(TimeSpan.FromMilliseconds(60));
         var history = new List<StoredTrial>();
         var first = new WorkerIdentity("first", "another-machine", 1);
         store.StartTrial(sweep, first, null, TimeSpan.FromMilliseconds(20), (id, trials) =>
@@ -136,13 +141,18 @@ public abstract class TrialStoreTests
         store.StartTrial(sweep, s_remote, null, TimeSpan.FromHours(1), (id, _) => Point(id));
         for (int beat = 0; beat < 4; beat++)
         {
-            Thread.Sleep(100);
+            Clock.Advance(TimeSpan.FromMilliseconds(100));
             store.Heartbeat(sweep, s_remote.WorkerId, [0]);
         }
 
-        // 400 ms after the start, but 100 ms after the last beat.
-        store.StartTrial(sweep, new WorkerIdentity("other", "another-machine", 2), null, TimeSpan.FromMilliseconds(300), (id, _) => Point(id));
+        // 500 ms after the start, but 100 ms after the last beat; 201 ms later the beat is stale.
+        Clock.Advance(TimeSpan.FromMilliseconds(100));
+        var other = new WorkerIdentity("other", "another-machine", 2);
+        store.StartTrial(sweep, other, null, TimeSpan.FromMilliseconds(300), (id, _) => Point(id));
         Assert.AreEqual(TrialState.Running, store.GetTrials(sweep)[0].State);
+        Clock.Advance(TimeSpan.FromMilliseconds(201));
+        store.StartTrial(sweep, other, null, TimeSpan.FromMilliseconds(300), (id, _) => Point(id));
+        Assert.AreEqual(TrialState.Failed, store.GetTrials(sweep)[0].State);
     }
 
     [TestMethod]
@@ -198,7 +208,12 @@ public abstract class TrialStoreTests
 [TestClass]
 public class InMemoryTrialStoreTests : TrialStoreTests
 {
-    private readonly InMemoryTrialStore _shared = new();
+    private readonly InMemoryTrialStore _shared;
+
+    public InMemoryTrialStoreTests()
+    {
+        _shared = new InMemoryTrialStore(Clock);
+    }
 
     protected override ITrialStore CreateStore() => new SharedStore(_shared);
 
@@ -234,11 +249,11 @@ public class SqliteTrialStoreConformanceTests : TrialStoreTests
 {
     private readonly string _path = TestDatabases.SqlitePath();
 
-    protected override ITrialStore CreateStore() => new SqliteTrialStore(_path);
+    protected override ITrialStore CreateStore() => new SqliteTrialStore(_path, Clock);
 }
 
 [TestClass]
 public class PostgresTrialStoreConformanceTests : TrialStoreTests
 {
-    protected override ITrialStore CreateStore() => new PostgresTrialStore(TestDatabases.Postgres());
+    protected override ITrialStore CreateStore() => new PostgresTrialStore(TestDatabases.Postgres(), Clock);
 }

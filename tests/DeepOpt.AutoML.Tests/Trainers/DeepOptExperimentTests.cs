@@ -1,10 +1,10 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
-using System.Diagnostics;
 using DeepOpt.AutoML.Experiment;
 using DeepOpt.AutoML.Pruners;
 using DeepOpt.AutoML.SearchSpace;
 using DeepOpt.Trainers;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.ML;
 
 namespace DeepOpt.AutoML.Tests.Trainers;
@@ -80,17 +80,20 @@ public class DeepOptExperimentTests
     public async Task TimeBudget_StopsALongTrialWithinABatch()
     {
         var (ml, train, validation, featurizer) = Task(rows: 2000);
-        var space = new SearchSpace<MlpSearchSpace> { ["Epochs"] = new ChoiceOption(1_000_000) };
+        var space = new SearchSpace<MlpSearchSpace> { ["Epochs"] = new ChoiceOption(1_000_000), ["BatchSize"] = new ChoiceOption(64) };
+        // The budget runs out on the experiment's fake clock during the third batch of the first epoch.
+        var clock = new FakeTimeProvider();
+        var batches = new BatchRecorder(b => { if (b.Batch == 3) { clock.Advance(TimeSpan.FromSeconds(2)); } });
         var experiment = ml.DeepOptAuto().CreateExperiment()
             .SetDataset(train, validation)
-            .SetPipeline(featurizer, ml.DeepOptAuto().Mlp(Base, space))
+            .SetPipeline(featurizer, ml.DeepOptAuto().Mlp(new MlpOptions { ThreadCount = 1, BatchProgress = batches }, space))
             .SetMulticlassClassificationMetric()
+            .SetTimeProvider(clock)
             .SetTrainingTimeInSeconds(1.5);
 
-        var clock = Stopwatch.StartNew();
         await Assert.ThrowsExactlyAsync<TimeoutException>(() => experiment.RunAsync());
 
-        Assert.IsTrue(clock.Elapsed.TotalSeconds < 6, $"{clock.Elapsed.TotalSeconds:F1} s for a 1.5 s budget");
+        Assert.AreEqual("epoch 1, batch 3 of 32", batches.Last, "no batch runs after the budget ran out");
         Assert.AreEqual(TrialState.Canceled, experiment.Trials.Single().State);
     }
 
@@ -98,22 +101,20 @@ public class DeepOptExperimentTests
     public async Task Cancellation_StopsALongTrialWithinABatch()
     {
         var (ml, train, validation, featurizer) = Task(rows: 2000);
-        var space = new SearchSpace<MlpSearchSpace> { ["Epochs"] = new ChoiceOption(1_000_000) };
+        var space = new SearchSpace<MlpSearchSpace> { ["Epochs"] = new ChoiceOption(1_000_000), ["BatchSize"] = new ChoiceOption(64) };
+        // The caller cancels during the third batch of the first epoch.
+        using var cancel = new CancellationTokenSource();
+        var batches = new BatchRecorder(b => { if (b.Batch == 3) { cancel.Cancel(); } });
         var experiment = ml.DeepOptAuto().CreateExperiment()
             .SetDataset(train, validation)
-            .SetPipeline(featurizer, ml.DeepOptAuto().Mlp(Base, space))
+            .SetPipeline(featurizer, ml.DeepOptAuto().Mlp(new MlpOptions { ThreadCount = 1, BatchProgress = batches }, space))
             .SetMulticlassClassificationMetric()
             .SetMaxTrials(3);
-        using var cancel = new CancellationTokenSource();
-        var stopwatch = new Stopwatch();
 
-        var run = experiment.RunAsync(cancel.Token);
-        await System.Threading.Tasks.Task.Delay(1500);
-        stopwatch.Start();
-        cancel.Cancel();
-        await Assert.ThrowsAsync<OperationCanceledException>(() => run);
+        await Assert.ThrowsAsync<OperationCanceledException>(() => experiment.RunAsync(cancel.Token));
 
-        Assert.IsTrue(stopwatch.Elapsed.TotalSeconds < 3, $"stopped {stopwatch.Elapsed.TotalSeconds:F2} s after the cancel");
+        Assert.AreEqual("epoch 1, batch 3 of 32", batches.Last, "no batch runs after the cancellation");
+        Assert.AreEqual(TrialState.Canceled, experiment.Trials.Single().State);
     }
 
     [TestMethod]
@@ -226,6 +227,18 @@ public class DeepOptExperimentTests
         Assert.HasCount(4, experiment.Trials);
         Assert.IsTrue(experiment.Trials.All(t => t.State == TrialState.Completed));
         Assert.IsNotNull(best.Model);
+    }
+
+    /// <summary>Keeps the last batch a trainer reported, and runs an action on each (on the training thread).</summary>
+    private sealed class BatchRecorder(Action<BatchReport> onBatch) : IProgress<BatchReport>
+    {
+        public string? Last { get; private set; }
+
+        public void Report(BatchReport value)
+        {
+            Last = $"epoch {value.Epoch}, batch {value.Batch} of {value.TotalBatches}";
+            onBatch(value);
+        }
     }
 
     private static DeepOptExperiment Experiment(MLContext ml, IDataView train, IDataView validation, IEstimator<ITransformer> featurizer, string path, int maxTrials) =>
