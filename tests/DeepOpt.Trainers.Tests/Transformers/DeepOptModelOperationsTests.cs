@@ -111,6 +111,7 @@ public sealed class DeepOptModelOperationsTests
         try
         {
             var error = Assert.Throws<InvalidDataException>(() => new MLContext(seed: 1).Model.LoadDeepOpt(path, out _));
+            Console.WriteLine(error.Message);
             StringAssert.Contains(error.Message, $"The model file '{path}'");
             return error;
         }
