@@ -115,7 +115,7 @@ public static class DeepOptModelOperations
     private static ITransformer Load(ModelOperationsCatalog catalog, Stream stream, string source, out DataViewSchema inputSchema)
     {
         using var zip = OpenZip(stream, source);
-        var manifest = zip.GetEntry(Manifest)
+        _ = zip.GetEntry(Manifest)
             ?? throw ModelFileErrors.NotAModel(source, $"it is a zip archive without '{Manifest}'");
         List<string> parts;
         try
@@ -338,7 +338,8 @@ public static class DeepOptModelOperations
             throw ModelFileErrors.BadDescription(source, entry, "it lacks the task, the features or the options");
         }
 
-        if (description.ClassCount < 1 || description.Features.Size < 1)
+        bool multiclass = description.Task == PredictionKind.MulticlassClassification;
+        if ((multiclass && description.ClassCount < 2) || description.ClassCount < 0 || description.Features.Size < 1)
         {
             throw ModelFileErrors.BadDescription(source, entry, $"it gives {description.ClassCount} classes and {description.Features.Size} features");
         }
