@@ -33,6 +33,7 @@ internal sealed class Distillation : IDisposable
     /// <summary>Checks that the teacher fits the student's task and data, before training.</summary>
     public static void Check(DeepPredictionTransformer teacher, PredictionKind task, int classCount, FeatureSpec student)
     {
+        CheckAlive(teacher);
         if (teacher.Task != task || task == PredictionKind.Regression)
         {
             throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.Teacher), $"The `Teacher` is a {teacher.Task} model, but distillation needs a classifier of the student's task ({task}).");
@@ -51,10 +52,21 @@ internal sealed class Distillation : IDisposable
         }
     }
 
+    /// <summary>Checks that the teacher has not been disposed, so that the first batch does not find it freed.</summary>
+    public static void CheckAlive(DeepPredictionTransformer teacher)
+    {
+        if (teacher.IsDisposed)
+        {
+            throw new ArgumentException($"The `Teacher` was disposed before the student's Fit, so it has no weights to teach with. Keep the teacher undisposed until the student's Fit returns: dispose it after (a PredictionEngine made from it with default options disposes it too; pass new PredictionEngineOptions {{ OwnsTransformer = false }}).", nameof(DeepTrainerOptions.Teacher));
+        }
+    }
+
     /// <summary>Mixes the label loss with the distillation term for one batch.</summary>
     public Tensor Mix(Tensor studentOutput, Tensor input, Tensor labelLoss)
     {
         Tensor teacherOutput;
+        // The lease turns a teacher disposed by another thread during training into an ObjectDisposedException.
+        using (_teacher.Lease("teach"))
         using (torch.no_grad())
         {
             _teacher.Network.eval();

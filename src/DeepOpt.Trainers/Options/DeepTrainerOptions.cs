@@ -369,9 +369,15 @@ public abstract class DeepTrainerOptions
     /// <summary>The engine's augmentation hook: null, or what changes each training batch at random.</summary>
     internal virtual IBatchAugmenter? CreateAugmenter(int seed) => null;
 
-    /// <summary>Checks every option and throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one and its fix.</summary>
+    /// <summary>Checks every option and throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one and its fix
+    /// (an <see cref="ArgumentException"/> for a disposed <see cref="Teacher"/>).</summary>
     public virtual void Validate()
     {
+        if (Teacher != null)
+        {
+            Distillation.CheckAlive(Teacher);
+        }
+
         OptionChecks.NotEmpty(LabelColumnName, nameof(LabelColumnName));
         OptionChecks.NotEmpty(FeatureColumnName, nameof(FeatureColumnName));
         OptionChecks.Positive(LearningRate, nameof(LearningRate));

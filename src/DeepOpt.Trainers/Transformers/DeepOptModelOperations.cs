@@ -5,6 +5,7 @@ using System.Text.Json;
 using DeepOpt.Trainers;
 using Microsoft.ML.Data;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML;
 
@@ -23,10 +24,22 @@ public static class DeepOptModelOperations
     /// <param name="model">The fitted pipeline.</param>
     /// <param name="inputSchema">The schema of the data the pipeline reads.</param>
     /// <param name="filePath">The file to write.</param>
+    /// <exception cref="ObjectDisposedException">A DeepOpt model in the pipeline was disposed; nothing is written.</exception>
     public static void SaveDeepOpt(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema inputSchema, string filePath)
     {
-        using var file = File.Create(filePath);
-        SaveDeepOpt(catalog, model, inputSchema, file);
+        ArgumentNullException.ThrowIfNull(model);
+        CheckNotDisposed(model);
+        try
+        {
+            using var file = File.Create(filePath);
+            SaveDeepOpt(catalog, model, inputSchema, file);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed by another thread while saving: leave no half-written model behind.
+            File.Delete(filePath);
+            throw;
+        }
     }
 
     /// <summary>Saves a fitted pipeline (any mix of ML.NET and DeepOpt transformers) to a stream.</summary>
@@ -34,12 +47,14 @@ public static class DeepOptModelOperations
     /// <param name="model">The fitted pipeline.</param>
     /// <param name="inputSchema">The schema of the data the pipeline reads.</param>
     /// <param name="stream">The stream to write; it stays open.</param>
+    /// <exception cref="ObjectDisposedException">A DeepOpt model in the pipeline was disposed; nothing is written.</exception>
     public static void SaveDeepOpt(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema inputSchema, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputSchema);
         ArgumentNullException.ThrowIfNull(stream);
+        CheckNotDisposed(model);
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
         WriteMlNet(zip, InputSchemaEntry, catalog, new TransformerChain<ITransformer>(), inputSchema);
         var parts = new List<string>();
@@ -74,10 +89,13 @@ public static class DeepOptModelOperations
     /// <param name="filePath">The file to read.</param>
     /// <param name="inputSchema">The schema of the data the pipeline reads.</param>
     /// <returns>The pipeline, as one flat transformer chain.</returns>
+    /// <exception cref="InvalidDataException">The file is not a DeepOpt model, was truncated or corrupted, or its
+    /// description or weights were edited; the message names the file, the cause and the fix.</exception>
     public static ITransformer LoadDeepOpt(this ModelOperationsCatalog catalog, string filePath, out DataViewSchema inputSchema)
     {
+        ArgumentNullException.ThrowIfNull(catalog);
         using var file = File.OpenRead(filePath);
-        return LoadDeepOpt(catalog, file, out inputSchema);
+        return Load(catalog, file, $"The model file '{filePath}'", out inputSchema);
     }
 
     /// <summary>Loads a pipeline saved by <see cref="SaveDeepOpt(ModelOperationsCatalog, ITransformer, DataViewSchema, Stream)"/>.</summary>
@@ -85,34 +103,113 @@ public static class DeepOptModelOperations
     /// <param name="stream">The stream to read.</param>
     /// <param name="inputSchema">The schema of the data the pipeline reads.</param>
     /// <returns>The pipeline, as one flat transformer chain.</returns>
+    /// <exception cref="InvalidDataException">The stream is not a DeepOpt model, was truncated or corrupted, or its
+    /// description or weights were edited; the message names the cause and the fix.</exception>
     public static ITransformer LoadDeepOpt(this ModelOperationsCatalog catalog, Stream stream, out DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(stream);
-        using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
-        var manifest = zip.GetEntry(Manifest)
-            ?? throw new InvalidDataException("This file is not a DeepOpt model: it has no manifest. Save models with ml.Model.SaveDeepOpt, or load ML.NET's own files with ml.Model.Load.");
+        return Load(catalog, stream, stream is FileStream file ? $"The model file '{file.Name}'" : "The model stream", out inputSchema);
+    }
+
+    private static ITransformer Load(ModelOperationsCatalog catalog, Stream stream, string source, out DataViewSchema inputSchema)
+    {
+        using var zip = OpenZip(stream, source);
+        _ = zip.GetEntry(Manifest)
+            ?? throw ModelFileErrors.NotAModel(source, $"it is a zip archive without '{Manifest}'");
         List<string> parts;
-        using (var reader = new StreamReader(manifest.Open()))
+        try
         {
-            parts = JsonSerializer.Deserialize<List<string>>(reader.ReadToEnd()) ?? new List<string>();
+            parts = JsonSerializer.Deserialize<List<string>>(ReadEntry(zip, Manifest, source)) ?? throw new JsonException("the manifest is null");
+        }
+        catch (JsonException e)
+        {
+            throw ModelFileErrors.Damaged(source, $"'{Manifest}' is not a list of parts: {e.Message}", e);
         }
 
-        ReadMlNet(zip, InputSchemaEntry, catalog, out inputSchema);
+        ReadMlNet(zip, InputSchemaEntry, catalog, source, out inputSchema);
         var transformers = new List<ITransformer>();
-        foreach (var part in parts)
+        try
         {
-            if (zip.GetEntry($"{part}.zip") != null)
+            foreach (var part in parts)
             {
-                transformers.AddRange(Flatten(ReadMlNet(zip, $"{part}.zip", catalog, out _)));
+                if (zip.GetEntry($"{part}.zip") != null)
+                {
+                    transformers.AddRange(Flatten(ReadMlNet(zip, $"{part}.zip", catalog, source, out _)));
+                }
+                else
+                {
+                    transformers.Add(ReadDeepOpt(zip, part, source));
+                }
             }
-            else
+        }
+        catch
+        {
+            // The networks already built hold native memory that nobody else can free.
+            foreach (var built in transformers.OfType<IDisposable>())
             {
-                transformers.Add(ReadDeepOpt(zip, part));
+                built.Dispose();
             }
+
+            throw;
         }
 
         return new TransformerChain<ITransformer>(transformers.ToArray());
+    }
+
+    private static ZipArchive OpenZip(Stream stream, string source)
+    {
+        long start = stream.CanSeek ? stream.Position : 0;
+        try
+        {
+            return new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException e)
+        {
+            // A zip starts with a local header ("PK\x03\x04") and ends with its directory: a file that starts like
+            // a zip but has no directory lost its end.
+            if (stream.CanSeek)
+            {
+                stream.Position = start;
+                var head = new byte[4];
+                if (stream.ReadAtLeast(head, 4, throwOnEndOfStream: false) == 4 && head.AsSpan().SequenceEqual("PK\x03\x04"u8))
+                {
+                    throw ModelFileErrors.Damaged(source, "the zip archive's directory at its end is missing", e);
+                }
+            }
+
+            throw ModelFileErrors.NotAModel(source, "it is not a zip archive", e);
+        }
+    }
+
+    private static byte[] ReadEntry(ZipArchive zip, string name, string source)
+    {
+        var entry = zip.GetEntry(name) ?? throw ModelFileErrors.Damaged(source, $"it lacks '{name}'");
+        try
+        {
+            using var buffer = new MemoryStream();
+            using (var content = entry.Open())
+            {
+                content.CopyTo(buffer);
+            }
+
+            return buffer.ToArray();
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            throw ModelFileErrors.Damaged(source, $"'{name}' cannot be read: {e.Message}", e);
+        }
+    }
+
+    private static void CheckNotDisposed(ITransformer model)
+    {
+        foreach (var deep in Flatten(model).OfType<DeepPredictionTransformer>())
+        {
+            if (deep.IsDisposed)
+            {
+                throw deep.Disposed("be saved");
+            }
+        }
     }
 
     private static IEnumerable<ITransformer> Flatten(ITransformer transformer) =>
@@ -140,20 +237,23 @@ public static class DeepOptModelOperations
         buffer.CopyTo(target);
     }
 
-    private static ITransformer ReadMlNet(ZipArchive zip, string entry, ModelOperationsCatalog catalog, out DataViewSchema schema)
+    private static ITransformer ReadMlNet(ZipArchive zip, string entry, ModelOperationsCatalog catalog, string source, out DataViewSchema schema)
     {
-        using var buffer = new MemoryStream();
-        using (var source = (zip.GetEntry(entry) ?? throw new InvalidDataException($"The DeepOpt model file lacks '{entry}'; it is damaged.")).Open())
+        using var buffer = new MemoryStream(ReadEntry(zip, entry, source));
+        try
         {
-            source.CopyTo(buffer);
+            return catalog.Load(buffer, out schema);
         }
-
-        buffer.Position = 0;
-        return catalog.Load(buffer, out schema);
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw ModelFileErrors.Damaged(source, $"ML.NET cannot load its part '{entry}': {e.Message}", e);
+        }
     }
 
     private static void WriteDeepOpt(ZipArchive zip, string name, DeepPredictionTransformer transformer)
     {
+        // The lease keeps another thread from freeing the network halfway through, and refuses a disposed one.
+        using var lease = transformer.Lease("be saved");
         using (var writer = new StreamWriter(zip.CreateEntry($"{name}/description.json").Open()))
         {
             writer.Write(JsonSerializer.Serialize(transformer.Description, ModelDescription.Json));
@@ -166,30 +266,84 @@ public static class DeepOptModelOperations
         target.Write(weights.ToArray());
     }
 
-    private static DeepPredictionTransformer ReadDeepOpt(ZipArchive zip, string name)
+    private static DeepPredictionTransformer ReadDeepOpt(ZipArchive zip, string name, string source)
     {
-        ModelDescription description;
-        using (var reader = new StreamReader(Entry(zip, $"{name}/description.json").Open()))
+        string descriptionEntry = $"{name}/description.json";
+        string weightsEntry = $"{name}/weights.bin";
+        var description = ReadDescription(ReadEntry(zip, descriptionEntry, source), descriptionEntry, source);
+        var weights = ReadEntry(zip, weightsEntry, source);
+        List<(string Name, long[] Shape)> saved;
+        try
         {
-            description = JsonSerializer.Deserialize<ModelDescription>(reader.ReadToEnd(), ModelDescription.Json)
-                ?? throw new InvalidDataException($"The DeepOpt model file has an empty '{name}/description.json'; it is damaged.");
+            saved = SavedWeights.Read(weights);
+        }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or OverflowException)
+        {
+            throw ModelFileErrors.Damaged(source, $"'{weightsEntry}' holds no TorchSharp weights: {e.Message}", e);
         }
 
-        using var weights = new MemoryStream();
-        using (var source = Entry(zip, $"{name}/weights.bin").Open())
-        {
-            source.CopyTo(weights);
-        }
-
-        weights.Position = 0;
         int width = description.Task == PredictionKind.MulticlassClassification ? description.ClassCount : 1;
-        var network = description.Options.BuildNetwork(description.Features.Size, width);
-        network.load(weights);
-        var device = Devices.Resolve(description.Options.Device);
-        network.to(device);
-        return new DeepPredictionTransformer(description, network, device);
+        nn.Module<Tensor, Tensor> network;
+        try
+        {
+            network = description.Options.BuildNetwork(description.Features.Size, width);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw ModelFileErrors.BadDescription(source, descriptionEntry, $"its network cannot be built: {e.Message}", e);
+        }
+
+        try
+        {
+            if (SavedWeights.Difference(network, saved) is { } difference)
+            {
+                throw ModelFileErrors.WeightsMismatch(source, weightsEntry, difference);
+            }
+
+            using (var stream = new MemoryStream(weights))
+            {
+                network.load(stream);
+            }
+
+            var device = Devices.Resolve(description.Options.Device);
+            network.to(device);
+            return new DeepPredictionTransformer(description, network, device);
+        }
+        catch (Exception e)
+        {
+            network.Dispose();
+            if (e is InvalidDataException)
+            {
+                throw;
+            }
+
+            throw ModelFileErrors.WeightsMismatch(source, weightsEntry, e.Message, e);
+        }
     }
 
-    private static ZipArchiveEntry Entry(ZipArchive zip, string name) =>
-        zip.GetEntry(name) ?? throw new InvalidDataException($"The DeepOpt model file lacks '{name}'; it is damaged.");
+    private static ModelDescription ReadDescription(byte[] json, string entry, string source)
+    {
+        ModelDescription? description;
+        try
+        {
+            description = JsonSerializer.Deserialize<ModelDescription>(json, ModelDescription.Json);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
+        {
+            throw ModelFileErrors.BadDescription(source, entry, $"it is not valid: {e.Message}", e);
+        }
+
+        if (description?.Options == null || description.Features == null || description.History == null)
+        {
+            throw ModelFileErrors.BadDescription(source, entry, "it lacks the task, the features or the options");
+        }
+
+        bool multiclass = description.Task == PredictionKind.MulticlassClassification;
+        if ((multiclass && description.ClassCount < 2) || description.ClassCount < 0 || description.Features.Size < 1)
+        {
+            throw ModelFileErrors.BadDescription(source, entry, $"it gives {description.ClassCount} classes and {description.Features.Size} features");
+        }
+
+        return description;
+    }
 }

@@ -14,12 +14,29 @@ namespace DeepOpt.Trainers;
 /// <see cref="DeepOptModelOperations.SaveDeepOpt(ModelOperationsCatalog, ITransformer, DataViewSchema, string)"/> and
 /// <see cref="DeepOptModelOperations.LoadDeepOpt(ModelOperationsCatalog, string, out DataViewSchema)"/>.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Lifetime: <see cref="Dispose"/> frees the network's native memory. It is safe to call from any thread at any time:
+/// it waits for the forward passes in flight (a <c>Predict</c>, a cursor's batch), and from then on every use of the
+/// model (prediction, <see cref="Transform"/>, cursors made earlier, <see cref="ParameterCount"/>, saving) throws an
+/// <see cref="ObjectDisposedException"/> that names the model. A server can therefore swap models while requests run.
+/// Do not dispose a model from inside a callback of its own prediction (the wait would never end).
+/// </para>
+/// <para>
+/// PredictionEngine: by ML.NET's rule, <c>ml.Model.CreatePredictionEngine(model)</c> owns the model it is given
+/// (<c>PredictionEngineOptions.OwnsTransformer</c> is true by default), so disposing the engine disposes this model, or
+/// the <c>TransformerChain</c> that holds it, which disposes its members; ML.NET's own TorchSharp transformers behave the
+/// same. To keep predicting, evaluating or saving with the model after the engine, create the engine with
+/// <c>new PredictionEngineOptions { OwnsTransformer = false }</c> and dispose the model yourself. A model that an engine
+/// has disposed is never saved as an empty file: saving it throws.
+/// </para>
+/// </remarks>
 public sealed class DeepPredictionTransformer : ITransformer, IDisposable
 {
     private readonly nn.Module<Tensor, Tensor> _network;
     private readonly OutputColumns _outputs;
     private readonly Predictor _predictor;
-    private bool _disposed;
+    private readonly ModelLifetime _lifetime;
 
     internal DeepPredictionTransformer(ModelDescription description, nn.Module<Tensor, Tensor> network, Device device)
     {
@@ -27,7 +44,8 @@ public sealed class DeepPredictionTransformer : ITransformer, IDisposable
         Device = device;
         _network = network;
         _outputs = new OutputColumns(description.Task, description.ClassCount, description.KeyValues);
-        _predictor = new Predictor(network, device, description.Features.Size, description.Task);
+        _lifetime = new ModelLifetime(NameOf(description));
+        _predictor = new Predictor(network, device, description.Features.Size, description.Task, _lifetime);
     }
 
     /// <summary>The task this model was trained for.</summary>
@@ -40,7 +58,15 @@ public sealed class DeepPredictionTransformer : ITransformer, IDisposable
     public string FeatureColumnName => Description.Features.ColumnName;
 
     /// <summary>The number of trainable weights in the network.</summary>
-    public long ParameterCount => _network.parameters().Sum(p => p.numel());
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public long ParameterCount
+    {
+        get
+        {
+            using var lease = _lifetime.Enter("count its weights");
+            return _network.parameters().Sum(p => p.numel());
+        }
+    }
 
     /// <summary>Always true: the transformer maps rows one to one.</summary>
     public bool IsRowToRowMapper => true;
@@ -48,6 +74,16 @@ public sealed class DeepPredictionTransformer : ITransformer, IDisposable
     internal ModelDescription Description { get; }
 
     internal nn.Module<Tensor, Tensor> Network => _network;
+
+    /// <summary>True once <see cref="Dispose"/> has started.</summary>
+    internal bool IsDisposed => _lifetime.IsDisposed;
+
+    /// <summary>Keeps the network alive for one native use (<paramref name="use"/> names it for the error).</summary>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    internal ModelLifetime.Lease Lease(string use) => _lifetime.Enter(use);
+
+    /// <summary>The error for a use of this model after it was disposed.</summary>
+    internal ObjectDisposedException Disposed(string use) => _lifetime.Disposed(use);
 
     internal Device Device { get; }
 
@@ -67,7 +103,7 @@ public sealed class DeepPredictionTransformer : ITransformer, IDisposable
     {
         ArgumentNullException.ThrowIfNull(input);
         CheckInput(input.Schema);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed("transform data");
         return new PredictionDataView(input, _outputs, _predictor, Description.Features);
     }
 
@@ -77,7 +113,7 @@ public sealed class DeepPredictionTransformer : ITransformer, IDisposable
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         CheckInput(inputSchema);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed("map rows");
         return new PredictionRowMapper(inputSchema, _outputs, _predictor, Description.Features);
     }
 
@@ -86,13 +122,21 @@ public sealed class DeepPredictionTransformer : ITransformer, IDisposable
     void ICanSaveModel.Save(ModelSaveContext ctx) =>
         throw new NotSupportedException("A pipeline with a DeepOpt model cannot be saved with ml.Model.Save, because ML.NET's loader cannot find third-party transformers. Use ml.Model.SaveDeepOpt(model, inputSchema, path) and ml.Model.LoadDeepOpt(path, out inputSchema) instead.");
 
-    /// <summary>Frees the network's native memory.</summary>
-    public void Dispose()
+    /// <summary>
+    /// Frees the network's native memory, after the forward passes in flight on other threads have finished; later
+    /// uses throw <see cref="ObjectDisposedException"/>. A PredictionEngine that owns the model calls this too (see the
+    /// remarks of <see cref="DeepPredictionTransformer"/>).
+    /// </summary>
+    public void Dispose() => _lifetime.Dispose(_network.Dispose);
+
+    private static string NameOf(ModelDescription description) =>
+        $"DeepOpt {description.Options.GetType().Name.Replace("Options", "", StringComparison.Ordinal)} model ({description.Task}, reads '{description.Features.ColumnName}')";
+
+    private void ThrowIfDisposed(string use)
     {
-        if (!_disposed)
+        if (_lifetime.IsDisposed)
         {
-            _network.Dispose();
-            _disposed = true;
+            throw _lifetime.Disposed(use);
         }
     }
 

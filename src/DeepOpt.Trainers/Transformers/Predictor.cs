@@ -16,9 +16,11 @@ internal sealed class Predictor
     private readonly int _featureSize;
     private readonly bool _softmax;
     private readonly object _lock = new();
+    private readonly ModelLifetime _lifetime;
 
-    public Predictor(nn.Module<Tensor, Tensor> network, Device device, int featureSize, PredictionKind task)
+    public Predictor(nn.Module<Tensor, Tensor> network, Device device, int featureSize, PredictionKind task, ModelLifetime lifetime)
     {
+        _lifetime = lifetime;
         _network = network;
         _device = device;
         _featureSize = featureSize;
@@ -28,6 +30,8 @@ internal sealed class Predictor
     /// <summary>The outputs of <paramref name="rows"/> rows of features, row after row.</summary>
     public float[] Predict(float[] features, int rows)
     {
+        // Another thread may dispose the model at any time; the lease keeps the network alive until this pass ends.
+        using var lease = _lifetime.Enter("predict");
         // A module is not safe for concurrent forward passes with train/eval switches; cursors may run on several threads.
         lock (_lock)
         {

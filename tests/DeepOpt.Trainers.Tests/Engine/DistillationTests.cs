@@ -54,6 +54,27 @@ public sealed class DistillationTests
     }
 
     [TestMethod]
+    public void Fit_TeacherDisposedBeforeFit_SaysSoBeforeTraining()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Synthetic.KeyedBlobs(ml, 40, 2, 1);
+        var teacher = ml.MulticlassClassification.Trainers.Mlp(epochs: 1).Fit(data);
+        var student = ml.MulticlassClassification.Trainers.Mlp(new MlpOptions { Epochs = 1, Teacher = teacher });
+        teacher.Dispose();
+        var options = new MlpOptions { Epochs = 1, Teacher = teacher };
+
+        var atFit = Assert.Throws<ArgumentException>(() => student.Fit(data));
+        var atConstruction = Assert.Throws<ArgumentException>(() => ml.MulticlassClassification.Trainers.Mlp(options));
+
+        foreach (var error in new[] { atFit, atConstruction })
+        {
+            Assert.AreEqual("Teacher", error.ParamName);
+            StringAssert.Contains(error.Message, "`Teacher` was disposed");
+            StringAssert.Contains(error.Message, "until the student's Fit returns");
+        }
+    }
+
+    [TestMethod]
     public void Fit_TextTeacherWithAnotherVocabulary_StudentLearnsTheTeachersAnswers()
     {
         var ml = new MLContext(seed: 1);

@@ -34,6 +34,25 @@ internal static class FreshProcess
         return File.ReadAllLines(scoresPath);
     }
 
+    /// <summary>Runs the checker's dispose race (tests/DeepOpt.ModelLoadCheck/DisposeRace.cs) on a saved digits model:
+    /// a native crash there ends the child, not the test run.</summary>
+    /// <returns>The child's exit code and everything it wrote.</returns>
+    public static (int ExitCode, string Output) Race(string modelPath, int rounds)
+    {
+        var checker = typeof(FreshProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ModelLoadCheck").Value!;
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { checker, "race", modelPath, rounds.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        Assert.IsTrue(process.WaitForExit(600_000), "the race did not finish");
+        return (process.ExitCode, output + errors.Result);
+    }
+
     /// <summary>Labels must match exactly and scores to 1e-6: the weights load bitwise, but the CPU BLAS may split a
     /// product differently under another process's load, which moves the last bit.</summary>
     public static void AssertSameScores(IReadOnlyList<string> expected, IReadOnlyList<string> actual)
