@@ -138,17 +138,8 @@ internal sealed class DeepOptTrialRunner : ITrialRunner
         {
             throw new TrialPrunedException($"Trial {settings.TrialId} was pruned after epoch {watcher.LastEpoch}.", ex);
         }
-        catch (OperationCanceledException) when (watcher.Divergence != null && !cancellationToken.IsCancellationRequested)
-        {
-            throw new InvalidOperationException(watcher.Divergence);
-        }
 
-        if (watcher.Divergence != null)
-        {
-            TrialModels.Release(trained);
-            throw new InvalidOperationException(watcher.Divergence);
-        }
-
+        // A fit whose loss stops being finite throws TrainingDivergedException itself: the trial fails with its message.
         try
         {
             var metrics = _evaluator.Evaluate(_ml, trained.Transform(fold.Validation));

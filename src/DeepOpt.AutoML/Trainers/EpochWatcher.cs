@@ -7,7 +7,7 @@ namespace DeepOpt.AutoML;
 
 /// <summary>
 /// Hears each epoch of a trial's fit: reports its validation value to the experiment, and stops the fit (at the next
-/// batch, through its cancellation source) when the pruner says so or when the training loss is no longer finite.
+/// batch, through its cancellation source) when the pruner says so.
 /// </summary>
 internal sealed class EpochWatcher(
     TrialSettings settings,
@@ -22,21 +22,10 @@ internal sealed class EpochWatcher(
     /// <summary>Gets the last epoch heard, 0 before the first.</summary>
     public int LastEpoch { get; private set; }
 
-    /// <summary>Gets why training diverged, or null.</summary>
-    public string? Divergence { get; private set; }
-
     public void Report(EpochReport value)
     {
         userProgress?.Report(value);
         LastEpoch = value.Epoch;
-        if (!double.IsFinite(value.TrainLoss))
-        {
-            Divergence = $"Training diverged: the training loss was {value.TrainLoss} in epoch {value.Epoch}. "
-                + "Lower the learning rate's range, or set GradientClipNorm in the trainer's options.";
-            stop.Cancel();
-            return;
-        }
-
         if (!reportIntermediate)
         {
             return;

@@ -57,14 +57,7 @@ internal sealed class LabeledData
             while (cursor.MoveNext())
             {
                 readFeatures(rowFeatures, 0);
-                for (int slot = 0; slot < rowFeatures.Length; slot++)
-                {
-                    float value = rowFeatures[slot];
-                    if (!float.IsFinite(value))
-                    {
-                        throw new InvalidOperationException($"The {what} has a {(float.IsNaN(value) ? "NaN" : "infinite")} value in feature column '{options.FeatureColumnName}' at row {row}, slot {slot}. Replace it first, for example with ml.Transforms.ReplaceMissingValues, or filter the row out.");
-                    }
-                }
+                SchemaChecks.CheckFinite(what, options.FeatureColumnName, row, rowFeatures);
 
                 features.AddRange(rowFeatures);
                 anyToken = anyToken || (spec.Tokens != null && Array.Exists(rowFeatures, id => id != Vocabulary.PaddingId));

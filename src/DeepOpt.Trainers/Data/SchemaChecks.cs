@@ -22,6 +22,23 @@ internal static class SchemaChecks
         new ArgumentOutOfRangeException(name, $"Schema mismatch for {role} column '{name}': expected {expected}, got {actual}. {fix}");
 
     /// <summary>Checks an estimator's input shape.</summary>
+    /// <summary>Refuses a NaN or infinite feature value, in training data and in data to score alike.</summary>
+    /// <param name="what">What the rows are ("training data", "data to score").</param>
+    /// <param name="column">The feature column.</param>
+    /// <param name="row">The row's position.</param>
+    /// <param name="values">The row's feature values.</param>
+    public static void CheckFinite(string what, string column, long row, ReadOnlySpan<float> values)
+    {
+        for (int slot = 0; slot < values.Length; slot++)
+        {
+            float value = values[slot];
+            if (!float.IsFinite(value))
+            {
+                throw new InvalidOperationException($"The {what} has {(float.IsNaN(value) ? "a NaN" : "an infinite")} value in feature column '{column}' at row {row}, slot {slot}. Replace it first, for example with ml.Transforms.ReplaceMissingValues, or filter the row out.");
+            }
+        }
+    }
+
     public static void CheckShape(SchemaShape input, DeepTrainerOptions options, PredictionKind kind)
     {
         if (Find(input, options.FeatureColumnName) is not { } features)

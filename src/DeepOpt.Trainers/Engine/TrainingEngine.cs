@@ -37,11 +37,7 @@ internal static class TrainingEngine
     {
         using var distillation = options.Teacher == null ? null : new Distillation(options.Teacher, train.Spec, options.DistillationTemperature, options.DistillationAlpha);
         var run = new TrainingRun(options, task, seed, device, log, cancellation, options.CreateAugmenter(seed), distillation);
-        if (options.ThreadCount.HasValue)
-        {
-            torch.set_num_threads(options.ThreadCount.Value);
-        }
-
+        using var threads = ThreadCountScope.Set(options.ThreadCount);
         torch.manual_seed(seed);
         var network = build();
         Layers.Initialize(network, options.WeightInit, options.Activation);
@@ -49,6 +45,7 @@ internal static class TrainingEngine
         try
         {
             var history = Train(network, train, validation, run);
+            CheckFinite(network, history);
             return (network, history);
         }
         catch
@@ -97,9 +94,10 @@ internal static class TrainingEngine
                 for (int start = 0; start < order.Length; start += options.BatchSize)
                 {
                     int size = Math.Min(options.BatchSize, order.Length - start);
-                    if (size == 1 && batches > 0)
+                    if (size == 1 && options.UsesBatchNorm)
                     {
-                        // A trailing batch of one row breaks batch norm's training statistics; its row is seen next epoch.
+                        // A trailing batch of one row breaks batch norm's training statistics; its row is seen next epoch
+                        // (Validate refuses BatchSize = 1 with batch norm, and Fit fewer rows than BatchSize, so a full batch has run).
                         break;
                     }
 
@@ -119,12 +117,17 @@ internal static class TrainingEngine
                         batchLoss = distillation.Mix(output, input, batchLoss);
                     }
 
+                    float batchValue = batchLoss.item<float>();
+                    if (!float.IsFinite(batchValue))
+                    {
+                        throw new TrainingDivergedException(epoch + 1, batches + 1, totalBatches, batchValue, rate);
+                    }
+
                     var objective = options.L1Penalty > 0 ? batchLoss + (options.L1Penalty * L1Norm(penalized)) : batchLoss;
                     optimizer.zero_grad();
                     objective.backward();
                     Clip(network, options);
                     optimizer.step();
-                    float batchValue = batchLoss.item<float>();
                     lossSum += batchValue;
                     batches++;
                     options.BatchProgress?.Report(new BatchReport(epoch + 1, options.Epochs, batches, totalBatches, batchValue));
@@ -165,6 +168,21 @@ internal static class TrainingEngine
         }
 
         return history;
+    }
+
+    /// <summary>Refuses a network whose last steps left a weight NaN or infinite while every batch's loss was finite.</summary>
+    private static void CheckFinite(nn.Module<Tensor, Tensor> network, IReadOnlyList<EpochReport> history)
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var (name, parameter) in network.named_parameters())
+        {
+            using var finite = parameter.isfinite().all();
+            if (!finite.item<bool>())
+            {
+                var last = history[^1];
+                throw new TrainingDivergedException(last.Epoch, name, last.LearningRate);
+            }
+        }
     }
 
     /// <summary>Mean loss and metric (accuracy, or R-squared for regression) of a data set, in evaluation mode.</summary>

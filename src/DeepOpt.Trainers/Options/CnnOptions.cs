@@ -143,6 +143,8 @@ public sealed class CnnOptions : DeepTrainerOptions
     /// <value>In [0, 1]; 0 turns it off. Default 0.</value>
     public double RandomErasingProbability { get; set; } = Defaults.RandomErasingProbability;
 
+    internal override bool UsesBatchNorm => BatchNorm;
+
     internal override nn.Module<Tensor, Tensor> BuildNetwork(int inputSize, int outputSize) => new CnnNetwork(outputSize, this);
 
     internal override bool AcceptsImages => true;

@@ -294,8 +294,11 @@ public abstract class DeepTrainerOptions
     /// <value>null takes one from the <see cref="MLContext"/>'s seed. Default null.</value>
     public int? Seed { get; set; }
 
-    /// <summary>The number of threads TorchSharp uses on the CPU.</summary>
-    /// <value>null leaves TorchSharp's setting; otherwise 1 or more. Default null.</value>
+    /// <summary>The number of threads TorchSharp uses on the CPU during this fit.</summary>
+    /// <value>null leaves TorchSharp's setting; otherwise 1 or more, set when <c>Fit</c> starts and put back to the previous
+    /// value when it returns. libtorch holds one setting per process, so fits running at the same time with different
+    /// values share whichever was set last. Prediction has its own setting,
+    /// <see cref="DeepPredictionTransformer.PredictionThreadCount"/>. Default null.</value>
     public int? ThreadCount { get; set; }
 
     /// <summary>The device: "cpu", "cuda" or "cuda:N".</summary>
@@ -336,6 +339,9 @@ public abstract class DeepTrainerOptions
 
     /// <summary>Whether the trainer reads ML.NET image columns as well as float vectors.</summary>
     internal virtual bool AcceptsImages => false;
+
+    /// <summary>Gets a value indicating whether the network has batch norm layers, which need batches of 2 rows or more.</summary>
+    internal virtual bool UsesBatchNorm => false;
 
     /// <summary>Whether the trainer reads token sequences (text, or a vector of keys) instead of float vectors.</summary>
     internal virtual bool AcceptsTokens => false;
@@ -471,6 +477,10 @@ public abstract class DeepTrainerOptions
         OptionChecks.Positive(HuberDelta, nameof(HuberDelta));
         OptionChecks.NotNegative(LeakyReluSlope, nameof(LeakyReluSlope));
         OptionChecks.AtLeast(BatchSize, 1, nameof(BatchSize));
+        if (UsesBatchNorm && BatchSize < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"`{nameof(BatchSize)}` must be at least 2 with batch norm, but got {BatchSize}: batch norm cannot normalise a batch of one row. Set `{nameof(BatchSize)}` to 2 or more, or `BatchNorm` = false.");
+        }
         OptionChecks.InRange(ValidationFraction, 0, 1, nameof(ValidationFraction));
         OptionChecks.Positive(DistillationTemperature, nameof(DistillationTemperature));
         OptionChecks.InClosedRange(DistillationAlpha, 0, 1, nameof(DistillationAlpha));

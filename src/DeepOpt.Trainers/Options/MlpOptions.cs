@@ -30,6 +30,8 @@ public sealed class MlpOptions : DeepTrainerOptions
     /// <value>Default false.</value>
     public bool BatchNorm { get; set; } = Defaults.BatchNorm;
 
+    internal override bool UsesBatchNorm => BatchNorm;
+
     internal override nn.Module<Tensor, Tensor> BuildNetwork(int inputSize, int outputSize) => new MlpNetwork(inputSize, outputSize, this);
 
     /// <inheritdoc/>

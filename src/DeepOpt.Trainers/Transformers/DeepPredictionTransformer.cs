@@ -68,6 +68,24 @@ public sealed class DeepPredictionTransformer : ITransformer, IDisposable
         }
     }
 
+    /// <summary>The number of threads libtorch uses on the CPU while this model predicts.</summary>
+    /// <value>null leaves libtorch's setting; otherwise 1 or more, set for each forward pass and put back after it (a
+    /// server scoring one row per request often does best with 1). It is a setting of this object, not of the saved
+    /// model: set it again after <c>LoadDeepOpt</c>. Default null.</value>
+    public int? PredictionThreadCount
+    {
+        get => _predictor.ThreadCount;
+        set
+        {
+            if (value is < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(PredictionThreadCount), value, $"`{nameof(PredictionThreadCount)}` must be 1 or more, or null to leave libtorch's setting, but got {value}.");
+            }
+
+            _predictor.ThreadCount = value;
+        }
+    }
+
     /// <summary>Always true: the transformer maps rows one to one.</summary>
     public bool IsRowToRowMapper => true;
 

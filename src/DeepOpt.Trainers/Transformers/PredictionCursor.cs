@@ -18,6 +18,7 @@ internal sealed class PredictionCursor : PredictionRow
     private readonly FeatureSpec.Reader? _readFeatures;
     private readonly Predictor _predictor;
     private readonly int _featureSize;
+    private readonly string _featureColumn;
     private readonly int _width;
     private readonly float[] _batchFeatures;
     private float[] _batchOutputs = Array.Empty<float>();
@@ -33,6 +34,7 @@ internal sealed class PredictionCursor : PredictionRow
         _lookAhead = lookAhead;
         _predictor = predictor;
         _featureSize = features.Size;
+        _featureColumn = features.ColumnName;
         _width = outputs.Width;
         _row = new float[_width];
         _batchFeatures = new float[BatchRows * features.Size];
@@ -68,6 +70,7 @@ internal sealed class PredictionCursor : PredictionRow
             }
 
             _readFeatures!(_batchFeatures, _batchCount * _featureSize);
+            SchemaChecks.CheckFinite(ScoredData, _featureColumn, _lookAhead.Position, _batchFeatures.AsSpan(_batchCount * _featureSize, _featureSize));
             _batchCount++;
         }
 

@@ -11,6 +11,9 @@ namespace DeepOpt.Trainers;
 /// </summary>
 internal abstract class PredictionRow : DataViewRowCursor
 {
+    /// <summary>How error messages name the rows being scored.</summary>
+    protected const string ScoredData = "data to score";
+
     private readonly DataViewRow _input;
     private readonly int _inputCount;
     private readonly Delegate?[] _outputGetters;

@@ -27,6 +27,9 @@ internal sealed class Predictor
         _softmax = task == PredictionKind.MulticlassClassification;
     }
 
+    /// <summary>The libtorch thread count of each forward pass, or null to leave libtorch's setting.</summary>
+    public int? ThreadCount { get; set; }
+
     /// <summary>The outputs of <paramref name="rows"/> rows of features, row after row.</summary>
     public float[] Predict(float[] features, int rows)
     {
@@ -35,6 +38,7 @@ internal sealed class Predictor
         // A module is not safe for concurrent forward passes with train/eval switches; cursors may run on several threads.
         lock (_lock)
         {
+            using var threads = ThreadCountScope.Set(ThreadCount);
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
             _network.eval();

@@ -12,6 +12,7 @@ internal sealed class SingleRowPrediction : PredictionRow
     private readonly FeatureSpec.Reader? _readFeatures;
     private readonly Predictor _predictor;
     private readonly float[] _featureValues;
+    private readonly string _featureColumn;
     private float[] _outputs = Array.Empty<float>();
     private long _computedAt = -1;
 
@@ -22,6 +23,7 @@ internal sealed class SingleRowPrediction : PredictionRow
         _input = input;
         _predictor = predictor;
         _featureValues = new float[features.Size];
+        _featureColumn = features.ColumnName;
         if (OutputsActive)
         {
             _readFeatures = features.CreateReader(input);
@@ -37,6 +39,7 @@ internal sealed class SingleRowPrediction : PredictionRow
         if (position != _computedAt)
         {
             _readFeatures!(_featureValues, 0);
+            SchemaChecks.CheckFinite(ScoredData, _featureColumn, position, _featureValues);
             _outputs = _predictor.Predict(_featureValues, 1);
             _computedAt = position;
         }
