@@ -176,8 +176,8 @@ internal static class TrainingEngine
         using var noGrad = torch.no_grad();
         foreach (var (name, parameter) in network.named_parameters())
         {
-            using var finite = parameter.isfinite().all();
-            if (!finite.item<bool>())
+            using var scope = torch.NewDisposeScope();
+            if (!parameter.isfinite().all().item<bool>())
             {
                 var last = history[^1];
                 throw new TrainingDivergedException(last.Epoch, name, last.LearningRate);
