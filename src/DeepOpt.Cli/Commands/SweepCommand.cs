@@ -29,7 +29,7 @@ internal static class SweepCommand
         var data = DataConfig.Bind(root.Required("data"), folder);
         var metricNode = root.Child("metric");
         var trainerNodes = root.Required("trainers").Items().ToList();
-        string tuner = root.Child("tuner")?.String().ToLowerInvariant() ?? "cfo";
+        string tuner = root.Child("tuner")?.String().ToLowerInvariant() ?? "bayesian";
         var prunerNode = root.Child("pruner");
         int? maxTrials = root.Child("maxTrials")?.Int();
         double? minutes = root.Child("minutes")?.Double();
@@ -70,7 +70,7 @@ internal static class SweepCommand
             "bayesian" or "bayes" => experiment.SetBayesianTuner(),
             "random" => experiment.SetRandomSearchTuner(),
             "grid" => experiment.SetGridSearchTuner(),
-            _ => throw root.Required("tuner").Error($"'{tuner}' is not a tuner: use cfo, bayesian, random or grid."),
+            _ => throw root.Required("tuner").Error($"'{tuner}' is not a tuner: use bayesian (the default), cfo, random or grid."),
         };
         if (Pruner(prunerNode) is { } pruner)
         {
