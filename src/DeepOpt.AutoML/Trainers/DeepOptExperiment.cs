@@ -68,6 +68,10 @@ public sealed class DeepOptExperiment : IDisposable
     /// <summary>Gets the finished trials (completed, pruned and failed), in the order they finished.</summary>
     public IReadOnlyList<TrialResult> Trials => _experiment.Trials;
 
+    /// <summary>Gets why the last <see cref="RunAsync"/> ended before its budget, or null when it did not.</summary>
+    /// <value>For example that every configuration of a finite search space has been evaluated, with its size.</value>
+    public string? StopReason => _experiment.StopReason;
+
     /// <summary>Sets the training and validation data: trials train on the first and are scored on the second.</summary>
     /// <param name="train">The training data, before the featurizer.</param>
     /// <param name="validation">The validation data, before the featurizer.</param>

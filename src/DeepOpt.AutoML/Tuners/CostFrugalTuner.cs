@@ -89,14 +89,16 @@ public sealed class CostFrugalTuner : ITuner
         // A few more moves when the proposal is running already (another worker's trial, or a parallel one).
         var point = NextPoint();
         var parameter = _searchSpace.SampleFromFeatureSpace(point);
-        for (int attempt = 0; attempt < 8 && _running.ContainsValue(parameter.ToJson()); attempt++)
+        string json = parameter.ToJson();
+        for (int attempt = 0; attempt < 8 && _running.ContainsValue(json); attempt++)
         {
             point = NextPoint();
             parameter = _searchSpace.SampleFromFeatureSpace(point);
+            json = parameter.ToJson();
         }
 
         _pending[settings.TrialId] = point;
-        _running[settings.TrialId] = parameter.ToJson();
+        _running[settings.TrialId] = json;
         return parameter;
     }
 
@@ -114,18 +116,19 @@ public sealed class CostFrugalTuner : ITuner
     {
         ArgumentNullException.ThrowIfNull(result);
         int trialId = result.TrialSettings.TrialId;
-        _running.Remove(trialId);
+        _running.Remove(trialId, out string? proposed);
         if (_known.Add(trialId))
         {
             // A replayed result of an earlier run of the sweep: the search moves on as if it had proposed the trial
             // itself, so a resumed sweep continues its sequence instead of starting it again (with the same seed, the
             // very moves an uninterrupted run makes).
-            _pending[trialId] = NextPoint();
+            var replayed = NextPoint();
+            _pending[trialId] = replayed;
+            proposed = _searchSpace.SampleFromFeatureSpace(replayed).ToJson();
         }
 
         var parameter = result.TrialSettings.Parameter;
-        if (!_pending.Remove(trialId, out var point)
-            || _searchSpace.SampleFromFeatureSpace(point).ToJson() != parameter.ToJson())
+        if (!_pending.Remove(trialId, out var point) || proposed != parameter.ToJson())
         {
             // A trial this tuner did not propose, or whose configuration the experiment replaced (a repeat): the
             // result belongs to the configuration that ran.

@@ -90,6 +90,11 @@ internal static class SweepCommand
         var best = live
             ? await LiveSweep.RunAsync(monitor => experiment.SetMonitor(monitor).RunAsync(cancellationToken)).ConfigureAwait(false)
             : await experiment.SetMonitor(new TrialLines(output)).RunAsync(cancellationToken).ConfigureAwait(false);
+        if (experiment.StopReason != null)
+        {
+            output.WriteLine(experiment.StopReason);
+        }
+
         output.WriteLine($"Best: trial {best.TrialSettings.TrialId}, metric {best.Metric:F4}: {TrialLines.Describe(best.TrialSettings.Parameter)}");
         if (loaded.Test != null)
         {
