@@ -56,6 +56,15 @@ internal static class DistinctProposals
             }
         }
 
+        var proposal = tuner.Propose(settings);
+
+        // The space speaks for the tuner's configurations only when they are points of it (an ECI tuner's carry the
+        // pipeline's name, which the experiment's space of trainers does not): else the tuner is only re-asked.
+        if (space != null && !Describes(space, proposal))
+        {
+            space = null;
+        }
+
         long? size = space == null ? null : Size(space);
         if (size is { } count && taken.Count >= count)
         {
@@ -65,7 +74,6 @@ internal static class DistinctProposals
                 count);
         }
 
-        var proposal = tuner.Propose(settings);
         for (int attempt = 0; attempt < Retries && taken.Contains(proposal.ToJson()); attempt++)
         {
             proposal = tuner.Propose(settings);
@@ -96,6 +104,18 @@ internal static class DistinctProposals
         }
 
         return size;
+    }
+
+    private static bool Describes(SearchSpace.SearchSpace space, Parameter proposal)
+    {
+        try
+        {
+            return space.SampleFromFeatureSpace(space.MappingToFeatureSpace(proposal)).ToJson() == proposal.ToJson();
+        }
+        catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException or InvalidOperationException or FormatException or InvalidCastException)
+        {
+            return false;
+        }
     }
 
     private static Parameter? Unevaluated(SearchSpace.SearchSpace space, long? size, HashSet<string> taken, int trialId)

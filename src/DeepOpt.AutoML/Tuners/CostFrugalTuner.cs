@@ -40,7 +40,9 @@ namespace DeepOpt.AutoML.Tuners;
 /// <para>
 /// Trials running elsewhere (<see cref="ReportPending"/>, another worker's) take the start point and are never proposed
 /// again while they run: a proposal equal to a running configuration is replaced by the search's next move, so N
-/// workers on one sweep spread around the incumbent instead of repeating each other.
+/// workers on one sweep spread around the incumbent instead of repeating each other. A move onto a configuration
+/// already evaluated (an integer or choice landing on an earlier trial) costs no trial either: the search takes that
+/// configuration's known result for the move and moves on, up to <see cref="MaxMovesPerProposal"/> moves a proposal.
 /// </para>
 /// </remarks>
 public sealed class CostFrugalTuner : ITuner
@@ -51,6 +53,7 @@ public sealed class CostFrugalTuner : ITuner
     private readonly Dictionary<int, double[]> _pending = [];
     private readonly Dictionary<int, string> _running = [];
     private readonly HashSet<int> _known = [];
+    private readonly Dictionary<string, double> _evaluated = [];
     private Flow2 _thread;
 
     /// <summary>Initializes a cost-frugal tuner that starts from the space's default point.</summary>
@@ -74,6 +77,9 @@ public sealed class CostFrugalTuner : ITuner
         _thread = new Flow2(_features, startFeatures, _random);
     }
 
+    /// <summary>Gets how many moves one proposal may make past evaluated or running configurations.</summary>
+    public static int MaxMovesPerProposal => 64;
+
     /// <summary>Gets the lowest loss seen so far, or +infinity before the first successful trial.</summary>
     public double BestLoss { get; private set; } = double.PositiveInfinity;
 
@@ -85,18 +91,7 @@ public sealed class CostFrugalTuner : ITuner
     {
         ArgumentNullException.ThrowIfNull(settings);
         _known.Add(settings.TrialId);
-
-        // A few more moves when the proposal is running already (another worker's trial, or a parallel one).
-        var point = NextPoint();
-        var parameter = _searchSpace.SampleFromFeatureSpace(point);
-        string json = parameter.ToJson();
-        for (int attempt = 0; attempt < 8 && _running.ContainsValue(json); attempt++)
-        {
-            point = NextPoint();
-            parameter = _searchSpace.SampleFromFeatureSpace(point);
-            json = parameter.ToJson();
-        }
-
+        var (point, parameter, json) = NextFreshMove();
         _pending[settings.TrialId] = point;
         _running[settings.TrialId] = json;
         return parameter;
@@ -122,17 +117,15 @@ public sealed class CostFrugalTuner : ITuner
             // A replayed result of an earlier run of the sweep: the search moves on as if it had proposed the trial
             // itself, so a resumed sweep continues its sequence instead of starting it again (with the same seed, the
             // very moves an uninterrupted run makes).
-            var replayed = NextPoint();
-            _pending[trialId] = replayed;
-            proposed = _searchSpace.SampleFromFeatureSpace(replayed).ToJson();
+            (_pending[trialId], _, proposed) = NextFreshMove();
         }
 
-        var parameter = result.TrialSettings.Parameter;
-        if (!_pending.Remove(trialId, out var point) || proposed != parameter.ToJson())
+        string ran = result.TrialSettings.Parameter.ToJson();
+        if (!_pending.Remove(trialId, out var point) || proposed != ran)
         {
             // A trial this tuner did not propose, or whose configuration the experiment replaced (a repeat): the
             // result belongs to the configuration that ran.
-            point = _searchSpace.MappingToFeatureSpace(parameter);
+            point = _searchSpace.MappingToFeatureSpace(result.TrialSettings.Parameter);
         }
 
         if (result.IsCanceled)
@@ -147,7 +140,37 @@ public sealed class CostFrugalTuner : ITuner
             BestLoss = loss;
         }
 
+        _evaluated[ran] = loss;
         _thread.Report(point, loss);
+    }
+
+    /// <summary>The search's next move that is neither evaluated nor running, within <see cref="MaxMovesPerProposal"/>
+    /// moves.</summary>
+    /// <remarks>A move onto an evaluated configuration (an integer or a choice lands where an earlier trial was) costs
+    /// no trial: the search takes that configuration's known result as the move's and moves again, so its counters,
+    /// step and restarts advance as if it had run. A move onto a running configuration is skipped.</remarks>
+    private (double[] Point, Parameter Parameter, string Json) NextFreshMove()
+    {
+        var point = NextPoint();
+        var parameter = _searchSpace.SampleFromFeatureSpace(point);
+        string json = parameter.ToJson();
+        for (int move = 1; move < MaxMovesPerProposal; move++)
+        {
+            if (_evaluated.TryGetValue(json, out double known))
+            {
+                _thread.Report(point, known);
+            }
+            else if (!_running.ContainsValue(json))
+            {
+                break;
+            }
+
+            point = NextPoint();
+            parameter = _searchSpace.SampleFromFeatureSpace(point);
+            json = parameter.ToJson();
+        }
+
+        return (point, parameter, json);
     }
 
     /// <summary>The search's next move, restarting it first when it has converged or stalled.</summary>

@@ -103,6 +103,28 @@ public class DistinctProposalsTests
         StringAssert.Contains(resumed.StopReason, "All 2 configurations");
     }
 
+    [TestMethod]
+    public async Task RunAsync_EciTunerWithTheTrainersSpace_KeepsItsOwnConfigurations()
+    {
+        // An ECI tuner's configurations name their pipeline, which the space of trainers does not describe: the
+        // experiment re-asks the tuner but never substitutes a point of that space, nor calls it exhausted.
+        var a = new AutoML.SearchSpace.SearchSpace { ["x"] = new UniformIntOption(1, 6) };
+        var b = new AutoML.SearchSpace.SearchSpace { ["y"] = new ChoiceOption("r", "s", "t", "u") };
+        var trainers = new AutoML.SearchSpace.SearchSpace { ["a"] = a, ["b"] = b };
+        using var experiment = new TuningExperiment()
+            .SetTuner(new EciTuner(new Dictionary<string, AutoML.SearchSpace.SearchSpace> { ["a"] = a, ["b"] = b }, 1))
+            .SetTrialRunner(new FunctionTrialRunner(p => p[EciTuner.PipelineKey].AsType<string>() == "a" ? 1.0 : 2.0))
+            .SetSearchSpace(trainers)
+            .SetMaxTrials(8);
+
+        await experiment.RunAsync();
+
+        Assert.HasCount(8, experiment.Trials);
+        Assert.IsTrue(experiment.Trials.All(t => t.State == TrialState.Completed), "every configuration names its pipeline");
+        Assert.HasCount(8, experiment.Trials.Select(t => t.TrialSettings.Parameter.ToJson()).Distinct(), string.Join(" ", experiment.Trials.Select(t => t.TrialSettings.Parameter.ToJson())));
+        Assert.IsNull(experiment.StopReason);
+    }
+
     private sealed class ConstantTuner(AutoML.SearchSpace.SearchSpace space) : ITuner
     {
         public Parameter Propose(TrialSettings settings) => space.SampleFromFeatureSpace(space.Default);
