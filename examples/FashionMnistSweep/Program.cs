@@ -5,7 +5,7 @@
 // The sweep shows a live table of trials (plain lines when output is redirected), keeps its trials in a SQLite file
 // (run the same command again to resume) and writes an HTML report.
 // Usage: dotnet run -c Release --project examples/FashionMnistSweep -- [--data DIR] [--trials N] [--minutes M]
-//        [--train-rows N] [--tuner cfo|bayes|random] [--pruner asha|median|hyperband|none] [--threads N]
+//        [--train-rows N] [--tuner bayes|cfo|random] [--pruner asha|median|hyperband|none] [--threads N]
 //        [--storage sweep.db] [--report sweep-report.html] [--retrain]
 
 using DeepOpt.AutoML;
@@ -18,10 +18,10 @@ using Microsoft.ML;
 
 var settings = CommandLine.Parse(
     args,
-    "[--data DIR] [--trials N] [--minutes M] [--train-rows N] [--tuner cfo|bayes|random] [--pruner asha|median|hyperband|none] [--threads N] [--storage FILE] [--report FILE] [--retrain]",
+    "[--data DIR] [--trials N] [--minutes M] [--train-rows N] [--tuner bayes|cfo|random] [--pruner asha|median|hyperband|none] [--threads N] [--storage FILE] [--report FILE] [--retrain]",
     new Dictionary<string, string?>
     {
-        ["--data"] = null, ["--trials"] = "12", ["--minutes"] = "20", ["--train-rows"] = "10000", ["--tuner"] = "cfo",
+        ["--data"] = null, ["--trials"] = "12", ["--minutes"] = "20", ["--train-rows"] = "10000", ["--tuner"] = "bayes",
         ["--pruner"] = "asha", ["--threads"] = null, ["--storage"] = "fashion-sweep.db", ["--report"] = "fashion-sweep-report.html",
     },
     "--retrain");
@@ -63,9 +63,9 @@ using var experiment = ml.DeepOptAuto().CreateExperiment()
     .SetStorage(settings.Text("--storage")!);
 _ = settings.Text("--tuner") switch
 {
-    "bayes" => experiment.SetBayesianTuner(),
+    "cfo" => experiment.SetCostFrugalTuner(),
     "random" => experiment.SetRandomSearchTuner(),
-    _ => experiment.SetCostFrugalTuner(),
+    _ => experiment.SetBayesianTuner(),
 };
 IPruner? pruner = settings.Text("--pruner") switch
 {

@@ -92,6 +92,33 @@ public class CliTests
     }
 
     [TestMethod]
+    public async Task Sweep_NoTunerKey_SearchesWithTheBayesianTuner()
+    {
+        using var space = new Workspace();
+        space.Csv("train.csv", 200, 1);
+        string config = space.File("sweep.json", """
+            {
+              "task": "multiclass",
+              "data": { "train": "train.csv", "validationFraction": 0.3 },
+              "trainers": [ { "kind": "mlp", "options": { "ThreadCount": 1 }, "searchSpace": { "Epochs": { "min": 1, "max": 3 } } } ],
+              "maxTrials": 1,
+              "storage": "sweep.db",
+              "output": "best.zip"
+            }
+            """);
+
+        Assert.AreEqual(0, await SweepCommand.RunAsync(config, new StringWriter(), CancellationToken.None));
+
+        // The sweep's record in its store names the tuner that proposed its trials.
+        using (var store = new DeepOpt.AutoML.Storage.SqliteTrialStore(Path.Combine(space.Folder, "sweep.db")))
+        {
+            StringAssert.Contains(store.OpenSweep("default", "{}"), "DeepOpt.AutoML.Tuners.BayesianTuner");
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [TestMethod]
     public async Task Sweep_FromJson_RunsItsBudgetAndSavesTheBestModel()
     {
         using var space = new Workspace();

@@ -39,6 +39,12 @@ namespace DeepOpt.AutoML.Experiment;
 /// budget. Other workers' running trials reach the tuner through <see cref="ITuner.ReportPending"/>, so that workers do
 /// not propose the same point, and the pruner compares a trial with every trial in the store.
 /// </para>
+/// <para>
+/// No trial repeats a configuration the sweep has already evaluated (completed, pruned or failed) or is running, in
+/// this run or an earlier one, while unevaluated ones remain: each proposal is checked against the store's trials as
+/// the trial starts, and a repeat is re-asked from the tuner. A finite search space whose every configuration has been
+/// evaluated ends the run, with the reason in <see cref="StopReason"/>.
+/// </para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -79,6 +85,11 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
     private int _parallelTrials = 1;
     private TrialHeartbeat? _heartbeat;
     private TimeProvider _timeProvider = TimeProvider.System;
+
+    /// <summary>Gets why the last <see cref="RunAsync"/> ended before its budget, or null when it did not.</summary>
+    /// <value>For example that every configuration of a finite search space has been evaluated (the message names the
+    /// space's size); null while the budget, the clock or the caller ends the run.</value>
+    public string? StopReason { get; private set; }
 
     /// <summary>Gets the best completed trial so far (lowest loss), or null.</summary>
     public TrialResult? BestResult { get; private set; }
@@ -161,8 +172,12 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
 
     /// <summary>Starts a trial: the tuner proposes its configuration, and the store records it as running.</summary>
     /// <returns>The trial's settings, with the proposed <see cref="TrialSettings.Parameter"/>.</returns>
-    /// <remarks>Ask ignores the trial budget: callers driving trials themselves decide when to stop.</remarks>
+    /// <remarks>Ask ignores the trial budget: callers driving trials themselves decide when to stop. The configuration is
+    /// never one the sweep has already evaluated (completed, pruned, failed) or is running, as long as unevaluated ones
+    /// remain: a tuner's repeat is re-asked, and with a search space (<see cref="SetSearchSpace"/>) replaced by an
+    /// unevaluated point of the space.</remarks>
     /// <exception cref="TrialStoreException">The store failed, or holds this sweep with a different search space.</exception>
+    /// <exception cref="SearchSpaceExhaustedException">Every configuration of the (finite) search space has been evaluated.</exception>
     public TrialSettings Ask() => TryAsk(null)!;
 
     /// <summary>Records an intermediate value of a running trial and asks the pruner whether to stop it.</summary>
@@ -304,6 +319,7 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
     /// <exception cref="InvalidOperationException">No tuner, runner or budget was set, or every trial failed.</exception>
     /// <exception cref="OperationCanceledException">Cancelled before any trial completed.</exception>
     /// <exception cref="TimeoutException">The time budget ran out before any trial completed.</exception>
+    /// <exception cref="SearchSpaceExhaustedException">Every configuration of a finite space was evaluated, none completed.</exception>
     public async Task<TrialResult> RunAsync(CancellationToken cancellationToken = default)
     {
         if (_tuner == null || _runner == null)
@@ -322,6 +338,7 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeBudget.Token);
 
         // Up to K trials at once; the budget is checked by the store, across every worker of the sweep.
+        StopReason = null;
         Synchronize();
         var active = new List<Task>();
         bool spent = false;
@@ -329,7 +346,18 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
         {
             while (!spent && active.Count < _parallelTrials && !budget.IsCancellationRequested)
             {
-                var settings = TryAsk(_maxTrials);
+                TrialSettings? settings;
+                try
+                {
+                    settings = TryAsk(_maxTrials);
+                }
+                catch (SearchSpaceExhaustedException ex)
+                {
+                    // A finite space fully evaluated ends the sweep like a spent budget, and says so.
+                    StopReason = ex.Message;
+                    settings = null;
+                }
+
                 if (settings == null)
                 {
                     spent = true;
@@ -362,6 +390,11 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
         {
             throw new InvalidOperationException(
                 $"All {_finished.Count(t => t.IsFailed)} trials failed. The first failure: {_firstFailureMessage}", _firstFailure);
+        }
+
+        if (StopReason != null)
+        {
+            throw new SearchSpaceExhaustedException(StopReason);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -503,7 +536,7 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
             {
                 Absorb(history);
                 settings = new TrialSettings { TrialId = trialId, StartedAtUtc = UtcNow(), Reporter = this };
-                settings.Parameter = tuner.Propose(settings);
+                settings.Parameter = DistinctProposals.Propose(tuner, settings, history, _searchSpace, _sweepName);
                 return settings.Parameter;
             });
             if (stored == null)

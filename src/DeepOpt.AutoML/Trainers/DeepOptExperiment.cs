@@ -36,7 +36,7 @@ namespace DeepOpt.AutoML;
 ///     .SetDataset(train, validation)
 ///     .SetPipeline(featurizer, ml.DeepOptAuto().Cnn(new CnnOptions { ImageHeight = 28, ImageWidth = 28 }))
 ///     .SetMulticlassClassificationMetric(MulticlassClassificationMetric.MacroAccuracy)
-///     .SetCostFrugalTuner()
+///     .SetBayesianTuner()
 ///     .SetPruner(new SuccessiveHalvingPruner())
 ///     .SetMaxTrials(40).SetTrainingTimeInSeconds(900);
 /// TrialResult best = await experiment.RunAsync(cancellationToken);
@@ -48,7 +48,7 @@ public sealed class DeepOptExperiment : IDisposable
     private readonly int _seed;
     private readonly TuningExperiment _experiment = new();
     private readonly object _bestGate = new();
-    private Func<SearchSpace.SearchSpace, int, ITuner> _tunerFactory = (space, seed) => new CostFrugalTuner(space, seed);
+    private Func<SearchSpace.SearchSpace, int, ITuner> _tunerFactory = (space, seed) => new BayesianTuner(space, seed);
     private IDataView? _train;
     private IDataView? _validation;
     private int _folds;
@@ -67,6 +67,10 @@ public sealed class DeepOptExperiment : IDisposable
 
     /// <summary>Gets the finished trials (completed, pruned and failed), in the order they finished.</summary>
     public IReadOnlyList<TrialResult> Trials => _experiment.Trials;
+
+    /// <summary>Gets why the last <see cref="RunAsync"/> ended before its budget, or null when it did not.</summary>
+    /// <value>For example that every configuration of a finite search space has been evaluated, with its size.</value>
+    public string? StopReason => _experiment.StopReason;
 
     /// <summary>Sets the training and validation data: trials train on the first and are scored on the second.</summary>
     /// <param name="train">The training data, before the featurizer.</param>
@@ -151,11 +155,13 @@ public sealed class DeepOptExperiment : IDisposable
     public DeepOptExperiment SetRegressionMetric(RegressionMetric metric = RegressionMetric.RSquared, string labelColumn = "Label")
         => SetEvaluator(TaskEvaluator.Regression(metric, labelColumn));
 
-    /// <summary>Searches each trainer's space with cost-frugal search from its cheap default (the default tuner).</summary>
+    /// <summary>Searches each trainer's space with cost-frugal search from its cheap default: local search that
+    /// starts cheap, for sweeps where a trial's cost grows with its options (epochs, width).</summary>
     /// <returns>This experiment.</returns>
     public DeepOptExperiment SetCostFrugalTuner() => SetTunerFactory((space, seed) => new CostFrugalTuner(space, seed));
 
-    /// <summary>Searches each trainer's space with Bayesian optimisation (a Gaussian process).</summary>
+    /// <summary>Searches each trainer's space with Bayesian optimisation (a Gaussian process): the default tuner,
+    /// used when no tuner is set, and the strongest in <c>bench/hpo</c>.</summary>
     /// <returns>This experiment.</returns>
     public DeepOptExperiment SetBayesianTuner() => SetTunerFactory((space, seed) => new BayesianTuner(space, seed));
 

@@ -155,8 +155,10 @@ public sealed class BayesianTuner : ITuner
     public void Update(TrialResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (!_pending.Remove(result.TrialSettings.TrialId, out var pending))
+        if (!_pending.Remove(result.TrialSettings.TrialId, out var pending)
+            || _searchSpace.SampleFromFeatureSpace(pending.Point).ToJson() != result.TrialSettings.Parameter.ToJson())
         {
+            // Not proposed here, or replaced by the experiment (a repeat): the result belongs to what ran.
             pending = (Foreign(result.TrialSettings.Parameter), false);
         }
 

@@ -18,12 +18,20 @@ namespace DeepOpt.AutoML.Tuners;
 /// </para>
 /// <list type="table">
 /// <listheader><term>rule</term><description>step (Euclidean length in the unit cube, d numeric coordinates)</description></listheader>
-/// <item><term>start</term><description>0.1 sqrt(d)</description></item>
+/// <item><term>start</term><description>0.2 sqrt(d): about a fifth of each range, so a start at a corner crosses the
+/// cube in a few moves</description></item>
 /// <item><term>after <c>2d + sum(cardinality - 1)</c> results without improvement</term><description>halved</description></item>
 /// <item><term>after two improvements in a row on a first try</term><description>doubled, at most sqrt(d)</description></item>
-/// <item><term>below 1e-5 sqrt(d) (or half the narrowest integer bin)</term><description>converged: restart at a
-/// random point with the start step; the best result so far is kept</description></item>
+/// <item><term>below 1e-5 sqrt(d) (or half the narrowest integer bin), or halved 3 times in a row without an
+/// improvement (stalled)</term><description>converged: restart at a random point with the start step; the best
+/// result so far is kept</description></item>
 /// </list>
+/// <para>
+/// A move that leaves the unit cube is reflected back at the face it crossed rather than clamped onto it, so the step
+/// keeps its length and a search that starts at the all-minimum corner (a space without init values) moves inwards.
+/// A replayed result of an earlier run (<see cref="Update"/> for a trial this tuner never proposed) advances the
+/// search by one move, as if it had proposed the trial: a resumed sweep continues its sequence rather than repeating it.
+/// </para>
 /// <para>
 /// Unlike ML.NET's CFO, the step is scaled by the feature dimension (not the number of top-level keys), a restart
 /// never returns to the init point, and a choice is resampled rather than stepped along as if ordered. Failed trials
@@ -32,7 +40,9 @@ namespace DeepOpt.AutoML.Tuners;
 /// <para>
 /// Trials running elsewhere (<see cref="ReportPending"/>, another worker's) take the start point and are never proposed
 /// again while they run: a proposal equal to a running configuration is replaced by the search's next move, so N
-/// workers on one sweep spread around the incumbent instead of repeating each other.
+/// workers on one sweep spread around the incumbent instead of repeating each other. A move onto a configuration
+/// already evaluated (an integer or choice landing on an earlier trial) costs no trial either: the search takes that
+/// configuration's known result for the move and moves on, up to <see cref="MaxMovesPerProposal"/> moves a proposal.
 /// </para>
 /// </remarks>
 public sealed class CostFrugalTuner : ITuner
@@ -42,6 +52,8 @@ public sealed class CostFrugalTuner : ITuner
     private readonly Random _random;
     private readonly Dictionary<int, double[]> _pending = [];
     private readonly Dictionary<int, string> _running = [];
+    private readonly HashSet<int> _known = [];
+    private readonly Dictionary<string, double> _evaluated = [];
     private Flow2 _thread;
 
     /// <summary>Initializes a cost-frugal tuner that starts from the space's default point.</summary>
@@ -65,6 +77,9 @@ public sealed class CostFrugalTuner : ITuner
         _thread = new Flow2(_features, startFeatures, _random);
     }
 
+    /// <summary>Gets how many moves one proposal may make past evaluated or running configurations.</summary>
+    public static int MaxMovesPerProposal => 64;
+
     /// <summary>Gets the lowest loss seen so far, or +infinity before the first successful trial.</summary>
     public double BestLoss { get; private set; } = double.PositiveInfinity;
 
@@ -75,22 +90,10 @@ public sealed class CostFrugalTuner : ITuner
     public Parameter Propose(TrialSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (_thread.Converged)
-        {
-            Restart();
-        }
-
-        // A few more moves when the proposal is running already (another worker's trial, or a parallel one).
-        var point = _thread.Propose();
-        var parameter = _searchSpace.SampleFromFeatureSpace(point);
-        for (int attempt = 0; attempt < 8 && _running.ContainsValue(parameter.ToJson()); attempt++)
-        {
-            point = _thread.Propose();
-            parameter = _searchSpace.SampleFromFeatureSpace(point);
-        }
-
+        _known.Add(settings.TrialId);
+        var (point, parameter, json) = NextFreshMove();
         _pending[settings.TrialId] = point;
-        _running[settings.TrialId] = parameter.ToJson();
+        _running[settings.TrialId] = json;
         return parameter;
     }
 
@@ -98,6 +101,7 @@ public sealed class CostFrugalTuner : ITuner
     public void ReportPending(TrialSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        _known.Add(settings.TrialId);
         _thread.MarkStarted();
         _running[settings.TrialId] = settings.Parameter.ToJson();
     }
@@ -106,10 +110,21 @@ public sealed class CostFrugalTuner : ITuner
     public void Update(TrialResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        _running.Remove(result.TrialSettings.TrialId);
-        if (!_pending.Remove(result.TrialSettings.TrialId, out var point))
+        int trialId = result.TrialSettings.TrialId;
+        _running.Remove(trialId, out string? proposed);
+        if (_known.Add(trialId))
         {
-            // A replayed result this tuner did not propose: it still informs the incumbent.
+            // A replayed result of an earlier run of the sweep: the search moves on as if it had proposed the trial
+            // itself, so a resumed sweep continues its sequence instead of starting it again (with the same seed, the
+            // very moves an uninterrupted run makes).
+            (_pending[trialId], _, proposed) = NextFreshMove();
+        }
+
+        string ran = result.TrialSettings.Parameter.ToJson();
+        if (!_pending.Remove(trialId, out var point) || proposed != ran)
+        {
+            // A trial this tuner did not propose, or whose configuration the experiment replaced (a repeat): the
+            // result belongs to the configuration that ran.
             point = _searchSpace.MappingToFeatureSpace(result.TrialSettings.Parameter);
         }
 
@@ -125,7 +140,48 @@ public sealed class CostFrugalTuner : ITuner
             BestLoss = loss;
         }
 
+        _evaluated[ran] = loss;
         _thread.Report(point, loss);
+    }
+
+    /// <summary>The search's next move that is neither evaluated nor running, within <see cref="MaxMovesPerProposal"/>
+    /// moves.</summary>
+    /// <remarks>A move onto an evaluated configuration (an integer or a choice lands where an earlier trial was) costs
+    /// no trial: the search takes that configuration's known result as the move's and moves again, so its counters,
+    /// step and restarts advance as if it had run. A move onto a running configuration is skipped.</remarks>
+    private (double[] Point, Parameter Parameter, string Json) NextFreshMove()
+    {
+        var point = NextPoint();
+        var parameter = _searchSpace.SampleFromFeatureSpace(point);
+        string json = parameter.ToJson();
+        for (int move = 1; move < MaxMovesPerProposal; move++)
+        {
+            if (_evaluated.TryGetValue(json, out double known))
+            {
+                _thread.Report(point, known);
+            }
+            else if (!_running.ContainsValue(json))
+            {
+                break;
+            }
+
+            point = NextPoint();
+            parameter = _searchSpace.SampleFromFeatureSpace(point);
+            json = parameter.ToJson();
+        }
+
+        return (point, parameter, json);
+    }
+
+    /// <summary>The search's next move, restarting it first when it has converged or stalled.</summary>
+    private double[] NextPoint()
+    {
+        if (_thread.Converged)
+        {
+            Restart();
+        }
+
+        return _thread.Propose();
     }
 
     private void Restart()

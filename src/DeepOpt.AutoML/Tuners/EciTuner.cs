@@ -25,6 +25,11 @@ namespace DeepOpt.AutoML.Tuners;
 /// <item><description>a pipeline behind the overall best must also close the gap: (its best loss - the overall best) /
 /// its rate of improvement so far (loss gained per unit cost); ECI is the larger of the two.</description></item>
 /// </list>
+/// <para>
+/// A pipeline whose tuner proposes only configurations that pipeline has already evaluated gives the trial to another
+/// pipeline with a fresh one, so a sweep never repeats itself while any pipeline has unevaluated configurations. A
+/// tuner asked for a trial that then runs elsewhere hears of it as a canceled trial.
+/// </para>
 /// <para>This is the idea of FLAML's learner selection (Wang et al., "FLAML", MLSys 2021), written from the paper.</para>
 /// </remarks>
 public sealed class EciTuner : ITuner
@@ -38,6 +43,8 @@ public sealed class EciTuner : ITuner
     private readonly Dictionary<string, ITuner> _tuners = [];
     private readonly Dictionary<string, PipelineStats> _stats = [];
     private readonly Dictionary<int, string> _pending = [];
+    private readonly Dictionary<int, Parameter> _innerProposals = [];
+    private readonly Dictionary<string, HashSet<string>> _evaluated = [];
     private readonly List<string> _untried;
     private readonly Random _random;
 
@@ -71,6 +78,7 @@ public sealed class EciTuner : ITuner
         {
             _tuners[_names[i]] = tunerFactory(pipelines[_names[i]], unchecked((seed * 31) + i));
             _stats[_names[i]] = new PipelineStats();
+            _evaluated[_names[i]] = [];
         }
 
         _untried = [.. _names.OrderBy(_ => _random.Next())];
@@ -91,8 +99,29 @@ public sealed class EciTuner : ITuner
             StartedAtUtc = settings.StartedAtUtc,
             Parameter = Parameter.CreateNestedParameter(),
         };
+
+        // Asked again for the same trial (the experiment found a repeat): the pipeline asked before lets it go.
+        Release(settings.TrialId);
         var proposal = _tuners[name].Propose(inner);
+        if (_evaluated[name].Contains(proposal.ToJson()))
+        {
+            // This pipeline's tuner has nothing new: another pipeline's fresh configuration, if one has any.
+            foreach (string other in _names.Where(n => n != name))
+            {
+                var candidate = _tuners[other].Propose(inner);
+                if (!_evaluated[other].Contains(candidate.ToJson()))
+                {
+                    Release(settings.TrialId, name, proposal);
+                    (name, proposal) = (other, candidate);
+                    break;
+                }
+
+                Release(settings.TrialId, other, candidate);
+            }
+        }
+
         _pending[settings.TrialId] = name;
+        _innerProposals[settings.TrialId] = proposal;
         var parameter = Parameter.CreateNestedParameter();
         parameter[PipelineKey] = Parameter.FromString(name);
         parameter[name] = proposal;
@@ -120,6 +149,7 @@ public sealed class EciTuner : ITuner
     {
         ArgumentNullException.ThrowIfNull(result);
         var parameter = result.TrialSettings.Parameter;
+        _innerProposals.Remove(result.TrialSettings.TrialId);
         if (!_pending.Remove(result.TrialSettings.TrialId, out var name))
         {
             name = parameter[PipelineKey].AsType<string>();
@@ -150,9 +180,29 @@ public sealed class EciTuner : ITuner
             return;
         }
 
+        _evaluated[name].Add(parameter[name].ToJson());
+
         // A pruned trial spent its cost without a final result: it never counts as an improvement.
         _stats[name].Add(Math.Max(MinCost, result.DurationInMilliseconds), result.IsFailed || result.IsPruned ? double.NaN : result.Loss);
     }
+
+    /// <summary>Frees a trial's place in the pipeline tuner that proposed for it, when it will not run there: a
+    /// canceled result, which tuners read as neither a loss nor a failure.</summary>
+    private void Release(int trialId)
+    {
+        if (_pending.Remove(trialId, out var name) && _innerProposals.Remove(trialId, out var proposal))
+        {
+            Release(trialId, name, proposal);
+        }
+    }
+
+    private void Release(int trialId, string name, Parameter proposal) => _tuners[name].Update(new TrialResult
+    {
+        TrialSettings = new TrialSettings { TrialId = trialId, Parameter = proposal },
+        Loss = double.NaN,
+        Metric = double.NaN,
+        State = TrialState.Canceled,
+    });
 
     private string Choose()
     {

@@ -25,7 +25,10 @@ internal sealed class Flow2
     private readonly double _initialStep;
     private readonly double _stepUpperBound;
     private double[]? _lastDirection;
+    private double[]? _lastMove;
     private bool _oppositeTried;
+    private int _halvingsSinceImprovement;
+    private double _firstLoss = double.PositiveInfinity;
     private int _firstTrySuccesses;
     private bool _started;
 
@@ -40,7 +43,7 @@ internal sealed class Flow2
         // Steps are scaled by the number of numeric coordinates, not by the number of top-level keys: a unit direction
         // in d dimensions moves each coordinate by about step / sqrt(d).
         double scale = Math.Sqrt(Math.Max(1, _numeric.Length));
-        _initialStep = 0.1 * scale;
+        _initialStep = 0.2 * scale;
         _stepUpperBound = scale;
         Step = _initialStep;
         bool anyContinuous = _numeric.Any(i => features[i].Kind == FeatureKind.Continuous);
@@ -68,8 +71,17 @@ internal sealed class Flow2
     /// <summary>Gets how many non-improving results are allowed before the step shrinks.</summary>
     public int AllowedProposals { get; }
 
-    /// <summary>Gets a value indicating whether the step fell below its lower bound.</summary>
-    public bool Converged => Step < StepLowerBound;
+    /// <summary>Gets the smallest improvement that counts as progress, as a fraction of the thread's gain so far
+    /// (its first loss minus the new one).</summary>
+    public static double SignificantImprovement => 1e-3;
+
+    /// <summary>Gets how many times the step may halve with no improvement before the thread counts as stalled.</summary>
+    public static int StallHalvings => 3;
+
+    /// <summary>Gets a value indicating whether the thread is done: the step fell below its lower bound, or it halved
+    /// <see cref="StallHalvings"/> times in a row without finding anything better (the search is stuck at every
+    /// scale it tried, so more trials here are better spent elsewhere).</summary>
+    public bool Converged => Step < StepLowerBound || _halvingsSinceImprovement >= StallHalvings;
 
     /// <summary>Proposes the next point: the start, the opposite of a failed direction, or a new random move.</summary>
     public double[] Propose()
@@ -89,7 +101,13 @@ internal sealed class Flow2
         if (_lastDirection != null && !_oppositeTried)
         {
             _oppositeTried = true;
-            return Move(OppositeOfLastDirection());
+
+            // Against a face of the cube the opposite may reflect onto the move just tried: then a new direction.
+            var opposite = Move(OppositeOfLastDirection());
+            if (_lastMove == null || !opposite.SequenceEqual(_lastMove))
+            {
+                return opposite;
+            }
         }
 
         bool moveChoice = _categorical.Length > 0
@@ -102,32 +120,48 @@ internal sealed class Flow2
 
         _lastDirection = RandomUnitDirection();
         _oppositeTried = false;
-        return Move(_lastDirection);
+        _lastMove = Move(_lastDirection);
+        return _lastMove;
     }
 
-    /// <summary>Takes the result of a point this thread proposed; NaN or infinity counts as no improvement.</summary>
     /// <summary>Records that the start point is taken (another worker runs it): the next proposal is a move.</summary>
     public void MarkStarted() => _started = true;
 
+    /// <summary>Takes the result of a point this thread proposed; NaN or infinity counts as no improvement.</summary>
     public void Report(double[] point, double loss)
     {
         // A replayed result (resuming a run) stands in for the start: the search continues from the best one.
         _started = true;
         if (double.IsFinite(loss) && loss < IncumbentLoss)
         {
+            // Progress is an improvement that matters next to what the thread has gained since its first result:
+            // creeping down a local minimum by ever smaller amounts moves the incumbent but is not progress, so the
+            // step still shrinks and the thread counts as stalled, and the trials go to a restart instead.
+            bool progress = !double.IsFinite(IncumbentLoss)
+                || (IncumbentLoss - loss) > SignificantImprovement * (_firstLoss - loss);
             bool firstTry = _lastDirection != null && !_oppositeTried;
+            if (!double.IsFinite(IncumbentLoss))
+            {
+                _firstLoss = loss;
+            }
+
             Incumbent = point;
             IncumbentLoss = loss;
-            ProposalsSinceImprovement = 0;
-            _firstTrySuccesses = firstTry ? _firstTrySuccesses + 1 : 0;
-            if (_firstTrySuccesses >= 2)
-            {
-                GrowStep();
-            }
 
             // The next proposal draws a fresh direction around the new incumbent.
             _oppositeTried = true;
-            return;
+            if (progress)
+            {
+                ProposalsSinceImprovement = 0;
+                _halvingsSinceImprovement = 0;
+                _firstTrySuccesses = firstTry ? _firstTrySuccesses + 1 : 0;
+                if (_firstTrySuccesses >= 2)
+                {
+                    GrowStep();
+                }
+
+                return;
+            }
         }
 
         _firstTrySuccesses = 0;
@@ -142,6 +176,7 @@ internal sealed class Flow2
     {
         Step *= 0.5;
         ProposalsSinceImprovement = 0;
+        _halvingsSinceImprovement++;
     }
 
     private void GrowStep()
@@ -180,10 +215,9 @@ internal sealed class Flow2
         var point = new double[Incumbent.Length];
         for (int i = 0; i < point.Length; i++)
         {
-            point[i] = Incumbent[i] + (Step * direction[i]);
+            point[i] = Reflect(Incumbent[i] + (Step * direction[i]));
         }
 
-        point = ProjectToUnitCube(point);
 
         // An integer coordinate that stays in its bin wastes the trial when nothing continuous moves: push the
         // coordinate with the largest move into the next bin in its direction.
@@ -219,6 +253,14 @@ internal sealed class Flow2
         double u1 = 1.0 - _random.NextDouble();
         double u2 = _random.NextDouble();
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+    }
+
+    /// <summary>Folds a coordinate back into [0, 1] at the faces it crossed: a step keeps its length, so a thread at a
+    /// corner (the all-minimum default) moves inwards instead of being clamped back onto the corner.</summary>
+    private static double Reflect(double value)
+    {
+        double folded = value - (2 * Math.Floor(value / 2));
+        return folded > 1 ? 2 - folded : folded;
     }
 
     private static double[] ProjectToUnitCube(double[] point) => point.Select(v => Math.Clamp(v, 0.0, 1.0)).ToArray();

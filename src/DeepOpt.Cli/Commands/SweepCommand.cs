@@ -30,7 +30,7 @@ internal static class SweepCommand
         var data = DataConfig.Bind(root.Required("data"), folder);
         var metricNode = root.Child("metric");
         var trainerNodes = root.Required("trainers").Items().ToList();
-        string tuner = root.Child("tuner")?.String().ToLowerInvariant() ?? "cfo";
+        string tuner = root.Child("tuner")?.String().ToLowerInvariant() ?? "bayesian";
         var prunerNode = root.Child("pruner");
         int? maxTrials = root.Child("maxTrials") is { } trialsNode ? AtLeastOne(trialsNode) : null;
         double? minutes = root.Child("minutes") is { } minutesNode ? Positive(minutesNode) : null;
@@ -71,7 +71,7 @@ internal static class SweepCommand
             "bayesian" or "bayes" => experiment.SetBayesianTuner(),
             "random" => experiment.SetRandomSearchTuner(),
             "grid" => experiment.SetGridSearchTuner(),
-            _ => throw root.Required("tuner").Error($"'{tuner}' is not a tuner: use cfo, bayesian, random or grid."),
+            _ => throw root.Required("tuner").Error($"'{tuner}' is not a tuner: use bayesian (the default), cfo, random or grid."),
         };
         if (Pruner(prunerNode) is { } pruner)
         {
@@ -91,6 +91,11 @@ internal static class SweepCommand
         var best = live
             ? await LiveSweep.RunAsync(monitor => experiment.SetMonitor(monitor).RunAsync(cancellationToken)).ConfigureAwait(false)
             : await experiment.SetMonitor(new TrialLines(output)).RunAsync(cancellationToken).ConfigureAwait(false);
+        if (experiment.StopReason != null)
+        {
+            output.WriteLine(experiment.StopReason);
+        }
+
         output.WriteLine($"Best: trial {best.TrialSettings.TrialId}, metric {best.Metric:F4}: {TrialLines.Describe(best.TrialSettings.Parameter)}");
         if (loaded.Test != null)
         {

@@ -23,6 +23,7 @@ public class ExperimentStorageTests
     [
         ["random", (Func<AutoML.SearchSpace.SearchSpace, ITuner>)(s => new RandomSearchTuner(s, 3))],
         ["grid", (Func<AutoML.SearchSpace.SearchSpace, ITuner>)(s => new GridSearchTuner(s, 4, 3))],
+        ["cost-frugal", (Func<AutoML.SearchSpace.SearchSpace, ITuner>)(s => new CostFrugalTuner(s, 3))],
     ];
 
     [TestMethod]

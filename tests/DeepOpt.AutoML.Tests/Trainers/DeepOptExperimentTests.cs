@@ -211,6 +211,25 @@ public class DeepOptExperimentTests
     }
 
     [TestMethod]
+    public async Task RunAsync_NoTunerSet_SearchesWithTheBayesianTuner()
+    {
+        var (ml, train, validation, featurizer) = Task(rows: 200);
+        using var store = new DeepOpt.AutoML.Storage.InMemoryTrialStore();
+        using var experiment = ml.DeepOptAuto().CreateExperiment()
+            .SetDataset(train, validation)
+            .SetPipeline(featurizer, ml.DeepOptAuto().Mlp(Base))
+            .SetMulticlassClassificationMetric()
+            .SetStorage(store)
+            .SetMaxTrials(1);
+
+        await experiment.RunAsync();
+
+        // The sweep's record names the tuner that proposed its trials.
+        string definition = store.OpenSweep("default", "{}");
+        StringAssert.Contains(definition, typeof(DeepOpt.AutoML.Tuners.BayesianTuner).FullName!);
+    }
+
+    [TestMethod]
     public async Task ParallelTrials_RunTogether_WithinTheBudget()
     {
         var (ml, train, validation, featurizer) = Task();

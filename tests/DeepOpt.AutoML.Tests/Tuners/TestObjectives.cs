@@ -39,6 +39,36 @@ internal static class TestObjectives
         return (lr * lr) + Math.Abs(units - 4) + opt + (p["nested"]["flag"].AsType<bool>() ? 0 : 0.25);
     }
 
+    /// <summary>The unit cube [0, 1]^3 with no init values: every option starts at its lower bound.</summary>
+    public static AutoML.SearchSpace.SearchSpace Hartmann3Space() => new()
+    {
+        ["x1"] = new UniformDoubleOption(0, 1),
+        ["x2"] = new UniformDoubleOption(0, 1),
+        ["x3"] = new UniformDoubleOption(0, 1),
+    };
+
+    /// <summary>The 3-d Hartmann function: f* = -3.86278; a local minimum of about -1.0 lies nearest the origin.</summary>
+    public static double Hartmann3(Parameter p)
+    {
+        double[] x = [p["x1"].AsType<double>(), p["x2"].AsType<double>(), p["x3"].AsType<double>()];
+        double[] alpha = [1.0, 1.2, 3.0, 3.2];
+        double[,] a = { { 3, 10, 30 }, { 0.1, 10, 35 }, { 3, 10, 30 }, { 0.1, 10, 35 } };
+        double[,] centre = { { 0.3689, 0.1170, 0.2673 }, { 0.4699, 0.4387, 0.7470 }, { 0.1091, 0.8732, 0.5547 }, { 0.0381, 0.5743, 0.8828 } };
+        double sum = 0;
+        for (int i = 0; i < 4; i++)
+        {
+            double inner = 0;
+            for (int j = 0; j < 3; j++)
+            {
+                inner += a[i, j] * (x[j] - centre[i, j]) * (x[j] - centre[i, j]);
+            }
+
+            sum += alpha[i] * Math.Exp(-inner);
+        }
+
+        return -sum;
+    }
+
     /// <summary>Runs the protocol loop and returns the proposals and the best loss after each trial.</summary>
     public static (List<Parameter> Proposals, double[] Best) Run(ITuner tuner, Func<Parameter, double> objective, int trials)
     {

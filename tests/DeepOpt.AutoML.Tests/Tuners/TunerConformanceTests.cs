@@ -21,6 +21,29 @@ public class TunerConformanceTests
 
     [TestMethod]
     [DynamicData(nameof(Tuners))]
+    public async Task RunAsync_SmallFiniteSpace_NeverRepeatsAPointUntilEveryOneRan(string name, Func<AutoML.SearchSpace.SearchSpace, int, ITuner> factory)
+    {
+        var space = new AutoML.SearchSpace.SearchSpace
+        {
+            ["units"] = new UniformIntOption(1, 4),
+            ["optimizer"] = new ChoiceOption("sgd", "adam", "rmsprop"),
+        };
+        using var experiment = new TuningExperiment()
+            .SetTuner(factory(space, 3))
+            .SetTrialRunner(new FunctionTrialRunner(p => Math.Abs(p["units"].AsType<int>() - 3) + (p["optimizer"].AsType<string>() == "adam" ? 0 : 1)))
+            .SetSearchSpace(space)
+            .SetMaxTrials(20);
+
+        await experiment.RunAsync();
+
+        var configurations = experiment.Trials.Select(t => t.TrialSettings.Parameter.ToJson()).ToList();
+        Assert.HasCount(12, configurations, name);
+        Assert.HasCount(12, configurations.Distinct(), name);
+        StringAssert.Contains(experiment.StopReason, "All 12 configurations", name);
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Tuners))]
     public void Propose_SameSeed_SameSequence(string name, Func<AutoML.SearchSpace.SearchSpace, int, ITuner> factory)
     {
         var first = TestObjectives.Run(factory(TestObjectives.MixedSpace(), 42), TestObjectives.Mixed, 30).Proposals;
@@ -182,8 +205,17 @@ public class TunerConformanceTests
             var wrapped = Parameter.CreateNestedParameter();
             wrapped[EciTuner.PipelineKey] = Parameter.FromString(name);
             wrapped[name] = result.TrialSettings.Parameter;
-            result.TrialSettings.Parameter = wrapped;
-            _eci.Update(result);
+
+            // A copy: the result is the experiment's record of the trial, which a tuner must not change.
+            _eci.Update(new TrialResult
+            {
+                TrialSettings = new TrialSettings { TrialId = result.TrialSettings.TrialId, Parameter = wrapped },
+                Loss = result.Loss,
+                Metric = result.Metric,
+                State = result.State,
+                DurationInMilliseconds = result.DurationInMilliseconds,
+                ErrorMessage = result.ErrorMessage,
+            });
         }
     }
 }

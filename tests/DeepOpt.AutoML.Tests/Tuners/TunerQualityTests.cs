@@ -33,6 +33,55 @@ public class TunerQualityTests
     }
 
     [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    [DataRow(3)]
+    public void CostFrugalTuner_Hartmann3WithoutInitValues100Trials_LeavesTheLocalMinimumNearTheCorner(int seed)
+    {
+        // From the all-minimum corner the search used to settle on the local minimum of -1.001 and never restart.
+        var tuner = new CostFrugalTuner(TestObjectives.Hartmann3Space(), seed);
+        var best = TestObjectives.Run(tuner, TestObjectives.Hartmann3, 100).Best;
+        Assert.IsTrue(best[^1] < -3.0, $"seed {seed}: best {best[^1]:F3} after {tuner.Restarts} restarts");
+        Assert.IsTrue(tuner.Restarts >= 1);
+        Assert.AreEqual(best[^1], tuner.BestLoss, "the best is kept over restarts");
+    }
+
+    [TestMethod]
+    public void CostFrugalTuner_FlatObjective_RestartsWhenTheStepCollapses()
+    {
+        // Every trial ties: the thread stalls after StallHalvings halvings of 2d proposals each, then restarts.
+        var tuner = new CostFrugalTuner(TestObjectives.Hartmann3Space(), 4);
+        TestObjectives.Run(tuner, _ => 1.0, 100);
+        int perThread = 1 + (Flow2.StallHalvings * 2 * 3);
+        Assert.AreEqual(100 / perThread, tuner.Restarts, "one restart per stalled thread");
+    }
+
+    [TestMethod]
+    public void CostFrugalTuner_ReplayedResults_ContinuesTheUninterruptedSequence()
+    {
+        var space = TestObjectives.MixedSpace();
+        var uninterrupted = TestObjectives.Run(new CostFrugalTuner(space, 7), TestObjectives.Mixed, 12).Proposals;
+
+        // A resumed sweep: a new tuner hears the first 6 results (trials it never proposed), then proposes the rest.
+        var resumed = new CostFrugalTuner(space, 7);
+        for (int t = 0; t < 6; t++)
+        {
+            var settings = new TrialSettings { TrialId = t, Parameter = uninterrupted[t] };
+            double loss = TestObjectives.Mixed(uninterrupted[t]);
+            resumed.Update(new TrialResult { TrialSettings = settings, Loss = loss, Metric = loss, State = TrialState.Completed });
+        }
+
+        for (int t = 6; t < 12; t++)
+        {
+            var settings = new TrialSettings { TrialId = t };
+            settings.Parameter = resumed.Propose(settings);
+            Assert.AreEqual(uninterrupted[t].ToJson(), settings.Parameter.ToJson(), $"trial {t}");
+            double loss = TestObjectives.Mixed(settings.Parameter);
+            resumed.Update(new TrialResult { TrialSettings = settings, Loss = loss, Metric = loss, State = TrialState.Completed });
+        }
+    }
+
+    [TestMethod]
     public void CostFrugalTuner_FirstProposal_IsDefaultPoint()
     {
         var space = SearchSpace.SearchSpaceTests.CreateNested();
