@@ -1,4 +1,5 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
-// TorchSharp's seed and thread count are process-wide, so tests that train run one at a time, as TorchSharp's own do.
+// libtorch's thread count is process-wide, and the memory tests measure the whole process, so tests that train run
+// one at a time (ConcurrentFitTests starts its own fits at once).
 [assembly: Microsoft.VisualStudio.TestTools.UnitTesting.DoNotParallelize]

@@ -42,7 +42,9 @@ internal sealed class DeepOptTrialRunner : ITrialRunner
     public Task<TrialResult> RunAsync(TrialSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return Task.Run(() => Run(settings, cancellationToken), cancellationToken);
+        // A trial is long blocking work: its own thread, so parallel trials start at once instead of waiting for the
+        // thread pool to grow (on 2 cores, a second trial queued behind the first until it ended).
+        return Task.Factory.StartNew(() => Run(settings, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     public void Dispose()

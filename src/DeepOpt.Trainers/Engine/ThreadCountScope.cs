@@ -5,14 +5,20 @@ using TorchSharp;
 namespace DeepOpt.Trainers;
 
 /// <summary>
-/// Sets libtorch's intra-op thread count for one piece of work and puts the previous value back when disposed, so a
-/// fit's or a prediction's <c>ThreadCount</c> never outlives it.
+/// Sets libtorch's intra-op thread count for one piece of work and puts the count from before back when the last
+/// scope open ends, so a fit's or a prediction's <c>ThreadCount</c> never outlives it. The count is process-wide:
+/// scopes that overlap (fits at once, as parallel trials run) share it, the latest setting winning while they do,
+/// and the first to end leaves it to those still running.
 /// </summary>
 internal readonly struct ThreadCountScope : IDisposable
 {
-    private readonly int _previous;
+    private static readonly object Gate = new();
+    private static int _open;
+    private static int _before;
 
-    private ThreadCountScope(int previous) => _previous = previous;
+    private readonly bool _entered;
+
+    private ThreadCountScope(bool entered) => _entered = entered;
 
     /// <summary>Sets <paramref name="threads"/> threads; null leaves the setting alone.</summary>
     public static ThreadCountScope Set(int? threads)
@@ -22,20 +28,35 @@ internal readonly struct ThreadCountScope : IDisposable
             return default;
         }
 
-        int previous = torch.get_num_threads();
-        if (previous != count)
+        lock (Gate)
         {
-            torch.set_num_threads(count);
+            if (_open++ == 0)
+            {
+                _before = torch.get_num_threads();
+            }
+
+            if (torch.get_num_threads() != count)
+            {
+                torch.set_num_threads(count);
+            }
         }
 
-        return new ThreadCountScope(previous);
+        return new ThreadCountScope(entered: true);
     }
 
     public void Dispose()
     {
-        if (_previous > 0 && torch.get_num_threads() != _previous)
+        if (!_entered)
         {
-            torch.set_num_threads(_previous);
+            return;
+        }
+
+        lock (Gate)
+        {
+            if (--_open == 0 && torch.get_num_threads() != _before)
+            {
+                torch.set_num_threads(_before);
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ namespace DeepOpt.Trainers;
 internal static class TrainingEngine
 {
     /// <summary>Trains a new network and returns it on <paramref name="device"/> with its per-epoch history.</summary>
-    /// <param name="build">Builds the untrained network; called after seeding.</param>
+    /// <param name="build">Builds the untrained network, which the engine then initialises from the seed.</param>
     /// <param name="train">The training rows.</param>
     /// <param name="validation">The validation rows, or null.</param>
     /// <param name="options">The validated options.</param>
@@ -38,14 +38,20 @@ internal static class TrainingEngine
         using var distillation = options.Teacher == null ? null : new Distillation(options.Teacher, train.Spec, options.DistillationTemperature, options.DistillationAlpha);
         var run = new TrainingRun(options, task, seed, device, log, cancellation, options.CreateAugmenter(seed), distillation);
         using var threads = ThreadCountScope.Set(options.ThreadCount);
-        torch.manual_seed(seed);
+
+        // The fit's own generators, never libtorch's process-wide one, which fits running at once would share: one on
+        // the CPU, where the network is built and initialised, and one on the device for dropout masks.
+        using var initRandom = new Generator(unchecked((ulong)seed), torch.CPU);
+        using var deviceRandom = device.type == DeviceType.CPU ? null : new Generator(unchecked((ulong)seed), device);
         var network = build();
-        Layers.Initialize(network, options.WeightInit, options.Activation);
-        network.to(device);
         try
         {
+            Layers.Initialize(network, options.WeightInit, initRandom);
+            network.to(device);
+            SeededDropout.UseGenerator(network, deviceRandom ?? initRandom);
             var history = Train(network, train, validation, run);
             CheckFinite(network, history);
+            SeededDropout.UseGenerator(network, null);
             return (network, history);
         }
         catch

@@ -55,7 +55,7 @@ internal sealed class CnnNetwork : Module<Tensor, Tensor>
 
         if (options.Dropout > 0)
         {
-            head.Add(("drop", nn.Dropout(options.Dropout)));
+            head.Add(("drop", new SeededDropout(options.Dropout)));
         }
 
         head.Add(("out", Linear(features, outputSize)));

@@ -69,7 +69,7 @@ internal sealed class ConvBlock : Module<Tensor, Tensor>
 
         if (options.BlockDropout > 0)
         {
-            after.Add(("drop", nn.Dropout(options.BlockDropout)));
+            after.Add(("drop", new SeededDropout(options.BlockDropout)));
         }
 
         _after = Sequential(after);

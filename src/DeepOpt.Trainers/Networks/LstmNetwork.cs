@@ -21,7 +21,7 @@ namespace DeepOpt.Trainers;
 /// are not used because a training step over them (32 rows of about 100 tokens) was slower on the CPU in every
 /// measurement on our shared machine, in PyTorch 1.13 and TorchSharp 0.107 alike (bench/README.md).
 /// </remarks>
-internal sealed class LstmNetwork : Module<Tensor, Tensor>
+internal sealed class LstmNetwork : Module<Tensor, Tensor>, IOwnInitialization
 {
     [ComponentName(Name = "embedding")]
     private readonly Embedding _embedding;
@@ -29,8 +29,13 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>
     private readonly ModuleDict<Module> _recurrent;
     [ComponentName(Name = "head")]
     private readonly Sequential _head;
-    private readonly double _spatialDropout;
-    private readonly double _layerDropout;
+    [ComponentName(Name = "spatialDrop")]
+    private readonly SeededDropout _spatialDropout;
+    [ComponentName(Name = "layerDrop")]
+    private readonly SeededDropout _layerDropout;
+    private readonly RecurrentCellKind _cell;
+    private readonly WeightInitKind _inputWeightInit;
+    private readonly WeightInitKind _recurrentWeightInit;
     private readonly SequencePoolingKind _pooling;
     private readonly int _layers;
     private readonly bool _bidirectional;
@@ -44,8 +49,11 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>
             throw new ArgumentOutOfRangeException(nameof(options), $"The network needs at least {Vocabulary.FirstWordId} token ids, but got {options.IdCount}.");
         }
 
-        _spatialDropout = options.SpatialDropout;
-        _layerDropout = options.LayerDropout;
+        _spatialDropout = new SeededDropout(options.SpatialDropout);
+        _layerDropout = new SeededDropout(options.LayerDropout);
+        _cell = options.Cell;
+        _inputWeightInit = options.WeightInit;
+        _recurrentWeightInit = options.RecurrentWeightInit;
         _pooling = options.Pooling;
         _layers = options.RecurrentLayers;
         _bidirectional = options.Bidirectional;
@@ -64,7 +72,6 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>
         }
 
         _recurrent = ModuleDict(layers.ToArray());
-        InitializeRecurrent(options);
         var head = new List<(string, Module<Tensor, Tensor>)>();
         long width = (long)options.HiddenSize * directions;
         if (options.DenseUnits > 0)
@@ -76,7 +83,7 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>
 
         if (options.Dropout > 0)
         {
-            head.Add(("drop", nn.Dropout(options.Dropout)));
+            head.Add(("drop", new SeededDropout(options.Dropout)));
         }
 
         head.Add(("out", Linear(width, outputSize)));
@@ -102,9 +109,9 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>
         long longest = Math.Max(1, lengths.max().item<long>());
         ids = ids.gather(1, front).narrow(1, 0, longest);
         var x = _embedding.forward(ids) * ids.ne(padding).unsqueeze(-1).to(ScalarType.Float32);
-        if (training && _spatialDropout > 0)
+        if (training && _spatialDropout.Probability > 0)
         {
-            x = x * functional.dropout(torch.ones(x.shape[0], 1, x.shape[2], device: x.device), _spatialDropout, training: true);
+            x = x * _spatialDropout.forward(torch.ones(x.shape[0], 1, x.shape[2], device: x.device));
         }
 
         // An empty row reads one padding token (a zero embedding), so every row has an output.
@@ -115,9 +122,9 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>
         Tensor? backward = null;
         for (int i = 0; i < _layers; i++)
         {
-            if (i > 0 && _layerDropout > 0)
+            if (i > 0)
             {
-                x = functional.dropout(x, _layerDropout, training);
+                x = _layerDropout.forward(x);
             }
 
             var forwardOutputs = Run(_recurrent[$"fwd{i}"], x);
@@ -160,30 +167,28 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>
         }
     }
 
-    /// <summary>Initialises each gate's block of the recurrent matrices: input-to-hidden by WeightInit, hidden-to-hidden by RecurrentWeightInit.</summary>
-    private void InitializeRecurrent(LstmOptions options)
+    /// <summary>
+    /// Initialises each gate's block of the recurrent matrices: input-to-hidden by WeightInit, hidden-to-hidden by
+    /// RecurrentWeightInit (Default keeps PyTorch's start); the padding id's embedding is zero.
+    /// </summary>
+    public void InitializeOwn(Generator generator)
     {
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        int gates = options.Cell == RecurrentCellKind.Lstm ? 4 : 3;
+        int gates = _cell == RecurrentCellKind.Lstm ? 4 : 3;
         foreach (var layer in _recurrent.values())
         {
             foreach (var (name, parameter) in layer.named_parameters())
             {
-                var kind = name.StartsWith("weight_ih", StringComparison.Ordinal) ? options.WeightInit
-                    : name.StartsWith("weight_hh", StringComparison.Ordinal) ? options.RecurrentWeightInit
+                var kind = name.StartsWith("weight_ih", StringComparison.Ordinal) ? _inputWeightInit
+                    : name.StartsWith("weight_hh", StringComparison.Ordinal) ? _recurrentWeightInit
                     : WeightInitKind.Default;
-                if (kind == WeightInitKind.Default)
-                {
-                    continue;
-                }
-
                 foreach (var gate in parameter.chunk(gates, 0))
                 {
-                    Layers.InitializeWeight(gate, kind, options.Activation);
+                    Layers.InitializeWeight(gate, kind, generator);
                 }
             }
         }
+
+        _embedding.weight![Vocabulary.PaddingId].zero_();
     }
 
     protected override void Dispose(bool disposing)
@@ -193,6 +198,8 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>
             _embedding.Dispose();
             _recurrent.Dispose();
             _head.Dispose();
+            _spatialDropout.Dispose();
+            _layerDropout.Dispose();
         }
 
         base.Dispose(disposing);

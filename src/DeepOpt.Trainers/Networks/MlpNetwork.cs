@@ -33,7 +33,7 @@ internal sealed class MlpNetwork : Module<Tensor, Tensor>
             layers.Add(($"act{i}", Layers.Activation(options.Activation, options.LeakyReluSlope)));
             if (options.Dropout > 0)
             {
-                layers.Add(($"drop{i}", nn.Dropout(options.Dropout)));
+                layers.Add(($"drop{i}", new SeededDropout(options.Dropout)));
             }
 
             width = units;

@@ -248,6 +248,38 @@ public class DeepOptExperimentTests
         Assert.IsNotNull(best.Model);
     }
 
+    [TestMethod]
+    public async Task ParallelTrials_GiveTheSameTrialsAsOneAtATime()
+    {
+        // Each trial's fit draws only from its own seed, so trials run two at once (dropout and shuffling included)
+        // give exactly the configurations and losses of the same sweep run one trial at a time. Before, they shared
+        // libtorch's process-wide generator; the trials here are short, and overlap since each has its own thread.
+        async Task<Dictionary<int, string>> Sweep(int parallelTrials)
+        {
+            var (ml, train, validation, featurizer) = Task();
+            var space = new SearchSpace<MlpSearchSpace> { ["Epochs"] = new ChoiceOption(8), ["BatchSize"] = new ChoiceOption(32), ["Units"] = new ChoiceOption(32) };
+            using var experiment = ml.DeepOptAuto().CreateExperiment()
+                .SetDataset(train, validation)
+                .SetPipeline(featurizer, ml.DeepOptAuto().Mlp(Base, space))
+                .SetMulticlassClassificationMetric()
+                .SetRandomSearchTuner()
+                .SetParallelTrials(parallelTrials)
+                .SetMaxTrials(4);
+            await experiment.RunAsync();
+            return experiment.Trials.ToDictionary(
+                t => t.TrialSettings.TrialId,
+                t => $"{t.TrialSettings.Parameter.ToJson()} log-loss {t.Metrics["LogLoss"]:R} curve {string.Join(" ", t.IntermediateValues.Select(v => v.Loss.ToString("R")))}");
+        }
+
+        var alone = await Sweep(1);
+        var together = await Sweep(2);
+        Assert.HasCount(4, together);
+        foreach (var (id, trial) in alone)
+        {
+            Assert.AreEqual(trial, together[id], $"trial {id}");
+        }
+    }
+
     /// <summary>Keeps the last batch a trainer reported, and runs an action on each (on the training thread).</summary>
     private sealed class BatchRecorder(Action<BatchReport> onBatch) : IProgress<BatchReport>
     {

@@ -113,6 +113,20 @@ public sealed class TrainingEngineTests
         }
     }
 
+    [TestMethod]
+    public void ThreadCountScope_Overlapping_KeepsTheCountUntilTheLastEndsThenRestores()
+    {
+        // Two fits at once, as parallel trials run: the first to end must not take the count from the one still running.
+        int before = torch.get_num_threads();
+        int other = before == 1 ? 2 : 1;
+        var first = ThreadCountScope.Set(other);
+        var second = ThreadCountScope.Set(other);
+        first.Dispose();
+        Assert.AreEqual(other, torch.get_num_threads(), "the second fit still runs");
+        second.Dispose();
+        Assert.AreEqual(before, torch.get_num_threads(), "the count from before both");
+    }
+
     private sealed class Collect<T>(List<T> into) : IProgress<T>
     {
         public void Report(T value) => into.Add(value);

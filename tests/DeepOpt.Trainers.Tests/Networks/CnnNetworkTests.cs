@@ -21,14 +21,14 @@ public sealed class CnnNetworkTests
     }
 
     [TestMethod]
-    public void Constructor_DefaultInit_IsPyTorchsUniformOverSqrtFanIn()
+    public void Initialize_Default_IsPyTorchsUniformOverSqrtFanIn()
     {
         // PyTorch's Conv2d and Linear reset_parameters: kaiming_uniform_(a=√5) for weights, which is U(−1/√fan_in, 1/√fan_in),
         // and the same bound for biases. The seed CNN's accuracy anchor (bench/cnn) assumes DeepOpt starts from the same.
         using var scope = torch.NewDisposeScope();
-        torch.manual_seed(1);
+        using var generator = new torch.Generator(1, torch.CPU);
         using var network = new CnnNetwork(10, new CnnOptions { ImageHeight = 28, ImageWidth = 28 });
-        Layers.Initialize(network, WeightInitKind.Default, ActivationKind.Relu);
+        Layers.Initialize(network, WeightInitKind.Default, generator);
         var fanIns = new Dictionary<string, int>
         {
             ["blocks.block0.main.conv0"] = 1 * 9, ["blocks.block1.main.conv0"] = 32 * 9, ["head.dense"] = 3136, ["head.out"] = 128,

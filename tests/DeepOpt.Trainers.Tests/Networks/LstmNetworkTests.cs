@@ -80,12 +80,14 @@ public sealed class LstmNetworkTests
     }
 
     [TestMethod]
-    public void Constructor_OrthogonalRecurrentInit_MakesEachGateBlockOrthogonal()
+    public void Initialize_OrthogonalRecurrentInit_MakesEachGateBlockOrthogonal()
     {
         using var scope = torch.NewDisposeScope();
         var options = Options(RecurrentCellKind.Gru, false, SequencePoolingKind.Last);
         options.RecurrentWeightInit = WeightInitKind.Orthogonal;
         using var network = new LstmNetwork(2, options);
+        using var generator = new torch.Generator(1, torch.CPU);
+        Layers.Initialize(network, WeightInitKind.Default, generator);
         var weight = network.named_parameters().Single(p => p.name == "recurrent.fwd0.weight_hh_l0").parameter;
         foreach (var gate in weight.detach().chunk(3, 0))
         {

@@ -50,7 +50,8 @@ public sealed class MlpNetworkTests
     {
         using var scope = torch.NewDisposeScope();
         using var network = new MlpNetwork(64, 64, new MlpOptions { HiddenLayerSizes = [64] });
-        Layers.Initialize(network, kind, ActivationKind.Relu);
+        using var generator = new torch.Generator(1, torch.CPU);
+        Layers.Initialize(network, kind, generator);
         var weight = network.named_parameters().First(p => p.name.EndsWith("fc0.weight", StringComparison.Ordinal)).parameter;
         var bias = network.named_parameters().First(p => p.name.EndsWith("fc0.bias", StringComparison.Ordinal)).parameter;
         Assert.AreEqual(0, bias.abs().sum().item<float>());
