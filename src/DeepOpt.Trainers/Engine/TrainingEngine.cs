@@ -48,6 +48,7 @@ internal static class TrainingEngine
         {
             Layers.Initialize(network, options.WeightInit, initRandom);
             network.to(device);
+            OneDnnCheck.Process.Ensure(network, device, log);
             SeededDropout.UseGenerator(network, deviceRandom ?? initRandom);
             var history = Train(network, train, validation, run);
             CheckFinite(network, history);

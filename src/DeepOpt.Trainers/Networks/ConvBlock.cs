@@ -23,14 +23,10 @@ internal sealed class ConvBlock : Module<Tensor, Tensor>
     private readonly Module<Tensor, Tensor> _activation;
     [ComponentName(Name = "after")]
     private readonly Sequential _after;
-    private readonly int _stride;
-    private readonly int _padding;
 
     public ConvBlock(int inChannels, int filters, CnnOptions options)
         : base(nameof(ConvBlock))
     {
-        _stride = options.Stride;
-        _padding = options.Padding;
         var main = new List<(string, Module<Tensor, Tensor>)>();
         int channels = inChannels;
         for (int i = 0; i < options.ConvsPerBlock; i++)
@@ -81,20 +77,10 @@ internal sealed class ConvBlock : Module<Tensor, Tensor>
         // Channels-last from the block's input on; a one-channel input has ambiguous strides, so its block converts
         // the output of its convolutions instead.
         input = Layers.ChannelsLast(input);
-        var main = input;
-        bool first = true;
-        foreach (var (_, step) in _main.named_children())
-        {
-            main = step is TorchSharp.Modules.Conv2d convolution
-                ? SmallConvolution.Forward(convolution, main, first ? _stride : 1, _padding)
-                : ((Module<Tensor, Tensor>)step).forward(main);
-            first &= step is not TorchSharp.Modules.Conv2d;
-        }
-
-        main = Layers.ChannelsLast(main);
+        var main = Layers.ChannelsLast(_main.forward(input));
         if (_shortcut != null)
         {
-            main = main + SmallConvolution.Forward(_shortcut, input, _stride, 0);
+            main = main + _shortcut.forward(input);
         }
 
         return _after.forward(_activation.forward(main));

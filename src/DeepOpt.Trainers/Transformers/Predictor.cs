@@ -25,6 +25,7 @@ internal sealed class Predictor
         _device = device;
         _featureSize = featureSize;
         _softmax = task == PredictionKind.MulticlassClassification;
+        OneDnnCheck.Process.Ensure(network, device, null); // a process that only predicts checks its layers too
     }
 
     /// <summary>The libtorch thread count of each forward pass, or null to leave libtorch's setting.</summary>
