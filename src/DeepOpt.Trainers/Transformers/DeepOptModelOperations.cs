@@ -212,7 +212,7 @@ public static class DeepOptModelOperations
         }
     }
 
-    private static IEnumerable<ITransformer> Flatten(ITransformer transformer) =>
+    internal static IEnumerable<ITransformer> Flatten(ITransformer transformer) =>
         transformer is IEnumerable<ITransformer> chain ? chain.SelectMany(Flatten) : new[] { transformer };
 
     private static void FlushSegment(ZipArchive zip, ModelOperationsCatalog catalog, List<string> parts, List<ITransformer> segment, DataViewSchema schema)

@@ -1,0 +1,59 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using Google.Protobuf;
+using Microsoft.ML;
+
+namespace DeepOpt.Trainers;
+
+/// <summary>ONNX export of DeepOpt models, on ML.NET's model catalog (<c>ml.Model</c>).</summary>
+public static class DeepOptOnnx
+{
+    /// <summary>
+    /// Writes the network of a fitted DeepOpt model to an ONNX file (opset 21) that ONNX Runtime or any ONNX runtime
+    /// runs without TorchSharp.
+    /// </summary>
+    /// <remarks>
+    /// The graph has one input, named after the model's feature column: a batch of rows of the floats the network reads
+    /// (the feature vector; pixels channel-first and 0–255 for an image column, before <c>PixelScale</c>, which the graph
+    /// applies; token ids for a text or key column, 0 for padding). Its outputs are named as DeepOpt's columns:
+    /// <c>Score</c> (class probabilities, a binary logit or a regression value per row) and, for a binary classifier,
+    /// <c>Probability</c>. Dropout is left out and batch norm reads its running statistics, as in prediction.
+    /// </remarks>
+    /// <param name="catalog">The model operations catalog (<c>ml.Model</c>).</param>
+    /// <param name="model">A DeepOpt model, or a fitted pipeline that contains exactly one.</param>
+    /// <param name="stream">Where the ONNX model is written.</param>
+    /// <exception cref="ArgumentException"><paramref name="model"/> holds no DeepOpt model, or more than one.</exception>
+    /// <exception cref="ObjectDisposedException">The DeepOpt model was disposed.</exception>
+    public static void ConvertToOnnx(this ModelOperationsCatalog catalog, ITransformer model, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(stream);
+        var deep = Single(model);
+        using var lease = deep.Lease("be exported to ONNX");
+        OnnxNetworks.Export(deep).WriteTo(stream);
+    }
+
+    /// <summary>Writes the network of a fitted DeepOpt model to an ONNX file at <paramref name="filePath"/>.</summary>
+    /// <param name="catalog">The model operations catalog (<c>ml.Model</c>).</param>
+    /// <param name="model">A DeepOpt model, or a fitted pipeline that contains exactly one.</param>
+    /// <param name="filePath">The file to write (replaced if it exists).</param>
+    /// <exception cref="ArgumentException"><paramref name="model"/> holds no DeepOpt model, or more than one.</exception>
+    /// <exception cref="ObjectDisposedException">The DeepOpt model was disposed.</exception>
+    public static void ConvertToOnnx(this ModelOperationsCatalog catalog, ITransformer model, string filePath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(filePath);
+        var deep = Single(model); // before the file is created, so a wrong model leaves no empty file
+        using var stream = File.Create(filePath);
+        catalog.ConvertToOnnx(deep, stream);
+    }
+
+    /// <summary>The one DeepOpt model in <paramref name="model"/>.</summary>
+    internal static DeepPredictionTransformer Single(ITransformer model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var found = DeepOptModelOperations.Flatten(model).OfType<DeepPredictionTransformer>().ToList();
+        return found.Count == 1
+            ? found[0]
+            : throw new ArgumentException($"The model holds {found.Count} DeepOpt models; ONNX export takes a model or pipeline with exactly one. Export each DeepPredictionTransformer on its own.", nameof(model));
+    }
+}

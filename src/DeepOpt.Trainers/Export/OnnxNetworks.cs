@@ -1,0 +1,107 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using Onnx;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DeepOpt.Trainers;
+
+/// <summary>
+/// Writes a fitted DeepOpt network as an ONNX graph with the prediction outputs of its task. The graph reads the floats
+/// the network reads (a row's feature vector; pixels channel-first, 0–255, for an image column; token ids for text) and
+/// gives <c>Score</c> as DeepOpt's Score column (class probabilities, a binary logit, a regression value) and, for a
+/// binary classifier, <c>Probability</c>.
+/// </summary>
+internal static class OnnxNetworks
+{
+    private const TensorProto.Types.DataType Float = TensorProto.Types.DataType.Float;
+
+    /// <summary>The ONNX model of <paramref name="model"/>'s network.</summary>
+    public static ModelProto Export(DeepPredictionTransformer model)
+    {
+        var description = model.Description;
+        var g = new OnnxGraph();
+        string input = g.Input(description.Features.ColumnName, Float, null, description.Features.Size);
+        string logits = description.Options switch
+        {
+            CnnOptions cnn => Cnn(g, model.Network, cnn, input),
+            LstmOptions lstm => Recurrent(g, model.Network, lstm, description.Features.Size, input),
+            _ => OnnxLayers.Apply(g, Child(model.Network, "layers"), input),
+        };
+
+        if (description.Task == PredictionKind.MulticlassClassification)
+        {
+            g.Output(g.Node("Softmax", [logits], ("axis", -1L)), OutputColumns.Score, Float, null, description.ClassCount);
+        }
+        else
+        {
+            string score = g.Node("Reshape", [logits, g.Longs(-1)]);
+            g.Output(score, OutputColumns.Score, Float, [null]);
+            if (description.Task == PredictionKind.BinaryClassification)
+            {
+                g.Output(g.Node("Sigmoid", [score]), OutputColumns.Probability, Float, [null]);
+            }
+        }
+
+        return g.ToModel($"DeepOpt {description.Options.GetType().Name.Replace("Options", "", StringComparison.Ordinal)} network, task {description.Task}, reads '{description.Features.ColumnName}'.");
+    }
+
+    /// <summary>The CNN: the row as an image (channels first or last), scaled, then the blocks and the head.</summary>
+    private static string Cnn(OnnxGraph g, nn.Module network, CnnOptions options, string input)
+    {
+        string images = options.Layout == ImageLayout.ChannelsLast
+            ? g.Node("Transpose", [g.Node("Reshape", [input, g.Longs(-1, options.ImageHeight, options.ImageWidth, options.Channels)])], ("perm", new long[] { 0, 3, 1, 2 }))
+            : g.Node("Reshape", [input, g.Longs(-1, options.Channels, options.ImageHeight, options.ImageWidth)]);
+        string scaled = g.Node("Mul", [images, g.Floats([(float)options.PixelScale], 1)]);
+        return OnnxLayers.Apply(g, Child(network, "head"), OnnxLayers.Apply(g, Child(network, "blocks"), scaled));
+    }
+
+    /// <summary>
+    /// The LSTM or GRU network: each row's tokens moved to its front (a sort on "padding, then position"), embedded, run
+    /// through ONNX's recurrent operators with each row's length (so the backward direction reads each row reversed
+    /// within its length, as DeepOpt's does), pooled over the row's tokens, then the head.
+    /// </summary>
+    private static string Recurrent(OnnxGraph g, nn.Module network, LstmOptions options, int length, string input)
+    {
+        string zero = g.Longs(0);
+        string ids = g.Node("Cast", [input], ("to", (long)TensorProto.Types.DataType.Int64));
+        string present = g.Node("Cast", [g.Node("Not", [g.Node("Equal", [ids, zero])])], ("to", (long)Float));
+        string positions = g.Floats(Enumerable.Range(0, length).Select(i => (float)i).ToArray(), length);
+        string paddingLast = g.Node("Add", [g.Node("Mul", [g.Node("Sub", [g.Floats([1f], 1), present]), g.Floats([length], 1)]), positions]);
+        string order = g.Nodes("TopK", [paddingLast, g.Longs(length)], 2, ("axis", 1L), ("largest", 0L), ("sorted", 1L))[1];
+        string front = g.Node("GatherElements", [ids, order], ("axis", 1L));
+        string mask = g.Node("Cast", [g.Node("Not", [g.Node("Equal", [front, zero])])], ("to", (long)Float));
+
+        // An empty row reads one padding token (a zero embedding), so every row has an output.
+        string steps = g.Node("Max", [g.Node("ReduceSum", [present, g.Longs(1)], ("keepdims", 0L)), g.Floats([1f], 1)]);
+        string lengths = g.Node("Cast", [steps], ("to", (long)TensorProto.Types.DataType.Int32));
+        string embedded = g.Node("Mul", [g.Node("Gather", [g.Weight(Child(network, "embedding").parameters().Single(), "embedding"), front]), g.Node("Unsqueeze", [mask, g.Longs(2)])]);
+        string sequence = g.Node("Transpose", [embedded], ("perm", new long[] { 1, 0, 2 })); // steps first, as ONNX's operators read
+
+        var recurrent = Child(network, "recurrent").named_children().ToDictionary(c => c.name, c => c.module);
+        string[] outputs = [];
+        for (int i = 0; i < options.RecurrentLayers; i++)
+        {
+            var directions = options.Bidirectional ? new[] { recurrent[$"fwd{i}"], recurrent[$"bwd{i}"] } : [recurrent[$"fwd{i}"]];
+            outputs = OnnxRecurrent.Layer(g, options.Cell, directions, options.HiddenSize, sequence, lengths);
+            sequence = g.Node("Reshape", [g.Node("Transpose", [outputs[0]], ("perm", new long[] { 0, 2, 1, 3 })), g.Longs(0, 0, -1)]);
+        }
+
+        // Pooling reads a row's own positions only: (steps, rows, 1), true before the row's length.
+        string valid = g.Node("Unsqueeze", [g.Node("Less", [g.Floats(Enumerable.Range(0, length).Select(i => (float)i).ToArray(), length, 1), g.Node("Unsqueeze", [steps, g.Longs(0)])]), g.Longs(2)]);
+        string pooled = options.Pooling switch
+        {
+            // The forward state after the last token, joined with the backward state after the first.
+            SequencePoolingKind.Last => g.Node("Reshape", [g.Node("Transpose", [outputs[1]], ("perm", new long[] { 1, 0, 2 })), g.Longs(0, -1)]),
+            SequencePoolingKind.Mean => g.Node("Div", [
+                g.Node("ReduceSum", [g.Node("Mul", [sequence, g.Node("Cast", [valid], ("to", (long)Float))]), g.Longs(0)], ("keepdims", 0L)),
+                g.Node("Unsqueeze", [steps, g.Longs(1)])]),
+            _ => g.Node("ReduceMax", [g.Node("Where", [valid, sequence, g.Floats([float.NegativeInfinity], 1)]), g.Longs(0)], ("keepdims", 0L)),
+        };
+        return OnnxLayers.Apply(g, Child(network, "head"), pooled);
+    }
+
+    private static nn.Module Child(nn.Module module, string name) =>
+        module.named_children().FirstOrDefault(c => c.name == name).module
+        ?? throw new NotSupportedException($"The ONNX export expected a layer '{name}' in {module.GetType().Name}.");
+}
