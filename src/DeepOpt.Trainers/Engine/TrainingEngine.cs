@@ -35,6 +35,11 @@ internal static class TrainingEngine
         IChannel? log,
         CancellationToken cancellation)
     {
+        if (NativeSettings.ApplyOnce(out string applied) && log != null)
+        {
+            MlNetInternals.Info(log, $"DeepOpt native settings for training: {applied}.");
+        }
+
         using var distillation = options.Teacher == null ? null : new Distillation(options.Teacher, train.Spec, options.DistillationTemperature, options.DistillationAlpha);
         var run = new TrainingRun(options, task, seed, device, log, cancellation, options.CreateAugmenter(seed), distillation);
         using var threads = ThreadCountScope.Set(options.ThreadCount);

@@ -37,11 +37,20 @@ internal static class FreshProcess
     /// <summary>Runs the checker's dispose race (tests/DeepOpt.ModelLoadCheck/DisposeRace.cs) on a saved digits model:
     /// a native crash there ends the child, not the test run.</summary>
     /// <returns>The child's exit code and everything it wrote.</returns>
-    public static (int ExitCode, string Output) Race(string modelPath, int rounds)
+    public static (int ExitCode, string Output) Race(string modelPath, int rounds) =>
+        Run(600_000, "race", modelPath, rounds.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Runs the checker's memory burst (tests/DeepOpt.ModelLoadCheck/MemoryBurst.cs) after predicting with the
+    /// saved model, or after training one when <paramref name="modelPath"/> is null.</summary>
+    /// <returns>The child's exit code and everything it wrote.</returns>
+    public static (int ExitCode, string Output) MemoryBurst(string? modelPath) =>
+        Run(120_000, "memory", modelPath ?? "-", modelPath == null ? "train" : "predict");
+
+    private static (int ExitCode, string Output) Run(int timeoutMilliseconds, params string[] arguments)
     {
         var checker = typeof(FreshProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ModelLoadCheck").Value!;
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { checker, "race", modelPath, rounds.ToString(CultureInfo.InvariantCulture) })
+        foreach (var argument in arguments.Prepend(checker))
         {
             start.ArgumentList.Add(argument);
         }
@@ -49,7 +58,7 @@ internal static class FreshProcess
         using var process = Process.Start(start)!;
         var errors = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();
-        Assert.IsTrue(process.WaitForExit(600_000), "the race did not finish");
+        Assert.IsTrue(process.WaitForExit(timeoutMilliseconds), $"the checker ({arguments[0]}) did not finish");
         return (process.ExitCode, output + errors.Result);
     }
 
