@@ -2,6 +2,7 @@
 
 using DeepOpt.Trainers;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace DeepOpt.Serving;
 
@@ -90,16 +91,17 @@ internal sealed class ModelSlot : IDisposable
         var deep = ((IEnumerable<ITransformer>)model).OfType<DeepPredictionTransformer>().Single();
         deep.PredictionThreadCount = 1; // one request, one core: concurrent requests fill the others
         var features = schema.Where(c => c.Name != _labelColumn).Select(c => c.Name).ToArray();
-        return new ServedModel(model, schema, features, version, DateTime.UtcNow);
+        return new ServedModel(model, model.GetRowToRowMapper(schema), schema, features, version, DateTime.UtcNow);
     }
 }
 
 /// <summary>A loaded model with a count of the requests in it; the slot's own reference counts as one.</summary>
-internal sealed class ServedModel(ITransformer model, Microsoft.ML.DataViewSchema inputSchema, string[] features, int version, DateTime loadedAtUtc)
+internal sealed class ServedModel(ITransformer model, IRowToRowMapper mapper, Microsoft.ML.DataViewSchema inputSchema, string[] features, int version, DateTime loadedAtUtc)
 {
     private int _users = 1;
 
-    public ITransformer Model => model;
+    /// <summary>Maps one input row to its prediction row, as PredictionEngine does; safe for requests at once.</summary>
+    public IRowToRowMapper Mapper => mapper;
 
     public Microsoft.ML.DataViewSchema InputSchema => inputSchema;
 

@@ -59,16 +59,16 @@ app.Run();
 
 static Dictionary<string, object?> Predict(ServedModel served, RequestRow row)
 {
-    var scored = served.Model.Transform(row);
-    using var cursor = scored.GetRowCursor(scored.Schema);
-    cursor.MoveNext();
+    var outputs = new[] { ("PredictedLabel", "predictedLabel"), ("Score", "score"), ("Probability", "probability") }
+        .Select(o => (Column: served.Mapper.OutputSchema.GetColumnOrNull(o.Item1), Name: o.Item2))
+        .Where(o => o.Column != null)
+        .Select(o => (Column: o.Column!.Value, o.Name))
+        .ToArray();
+    using var scored = served.Mapper.GetRow(row, outputs.Select(o => o.Column));
     var answer = new Dictionary<string, object?> { ["modelVersion"] = served.Version };
-    foreach (var (column, name) in new[] { ("PredictedLabel", "predictedLabel"), ("Score", "score"), ("Probability", "probability") })
+    foreach (var (column, name) in outputs)
     {
-        if (scored.Schema.GetColumnOrNull(column) is { } found)
-        {
-            answer[name] = Read(cursor, found);
-        }
+        answer[name] = Read(scored, column);
     }
 
     return answer;

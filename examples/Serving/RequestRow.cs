@@ -7,11 +7,11 @@ using Microsoft.ML.Data;
 namespace DeepOpt.Serving;
 
 /// <summary>
-/// One request as a one-row IDataView with the model's input schema: the columns the JSON body names take its values
-/// (a known-size float vector from an array of numbers, text from a string, a number or a Boolean); the others (a
-/// label, for instance) take their default, which scoring never reads.
+/// One request as a row with the model's input schema, for the model's row-to-row mapper (what PredictionEngine uses):
+/// the columns the JSON body names take its values (a known-size float vector from an array of numbers, text from a
+/// string, a number or a Boolean); the others (a label, for instance) take their default, which scoring never reads.
 /// </summary>
-internal sealed class RequestRow : IDataView
+internal sealed class RequestRow : DataViewRow
 {
     private readonly Delegate[] _getters;
 
@@ -21,9 +21,11 @@ internal sealed class RequestRow : IDataView
         _getters = getters;
     }
 
-    public DataViewSchema Schema { get; }
+    public override DataViewSchema Schema { get; }
 
-    public bool CanShuffle => false;
+    public override long Position => 0;
+
+    public override long Batch => 0;
 
     /// <summary>
     /// Reads the body against <paramref name="schema"/>; <paramref name="features"/> are the columns a request must send.
@@ -63,11 +65,11 @@ internal sealed class RequestRow : IDataView
     public static string Describe(DataViewSchema schema, IEnumerable<string> features) =>
         string.Join(" and ", features.Select(name => $"'{name}' ({Kind(schema[name].Type)})"));
 
-    public long? GetRowCount() => 1;
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => (ValueGetter<TValue>)_getters[column.Index];
 
-    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => new Cursor(this);
+    public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId dst) => dst = default;
 
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [new Cursor(this)];
+    public override bool IsColumnActive(DataViewSchema.Column column) => true;
 
     private static string Kind(DataViewType type) => type switch
     {
@@ -127,25 +129,6 @@ internal sealed class RequestRow : IDataView
             .MakeGenericMethod(raw).Invoke(null, null)!;
 
     private static ValueGetter<T> Default<T>() => (ref T dst) => dst = default!;
-
-    private sealed class Cursor(RequestRow row) : DataViewRowCursor
-    {
-        private long _position = -1;
-
-        public override DataViewSchema Schema => row.Schema;
-
-        public override long Position => _position;
-
-        public override long Batch => 0;
-
-        public override bool MoveNext() => ++_position == 0;
-
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => (ValueGetter<TValue>)row._getters[column.Index];
-
-        public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId dst) => dst = new DataViewRowId((ulong)_position, 0);
-
-        public override bool IsColumnActive(DataViewSchema.Column column) => true;
-    }
 }
 
 /// <summary>A request the server answers with 400 and this message.</summary>
