@@ -75,7 +75,7 @@ internal sealed class ConvBlock : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         // Channels-last from the block's input on; a one-channel input has ambiguous strides, so its block converts
-        // the output of its convolutions instead.
+        // the main path's output as well.
         input = Layers.ChannelsLast(input);
         var main = Layers.ChannelsLast(_main.forward(input));
         if (_shortcut != null)
