@@ -22,6 +22,7 @@ internal sealed class ModelSlot : IDisposable
     private readonly object _reload = new();
     private ServedModel _current;
     private int _version;
+    private string _loadedHash = "";
 
     /// <param name="ml">The context models load into.</param>
     /// <param name="path">The model file (SaveDeepOpt).</param>
@@ -57,7 +58,10 @@ internal sealed class ModelSlot : IDisposable
         }
     }
 
-    /// <summary>Loads the file again and serves it from now on; the old model goes when its last request leaves.</summary>
+    /// <summary>
+    /// Loads the file again if its content changed and serves it from now on; the old model goes when its last request
+    /// leaves. One replacement raises several file events; the content decides, so it makes one new version.
+    /// </summary>
     public void Reload()
     {
         lock (_reload)
@@ -65,6 +69,11 @@ internal sealed class ModelSlot : IDisposable
             ServedModel next;
             try
             {
+                if (Hash() == _loadedHash)
+                {
+                    return;
+                }
+
                 next = Load(_version + 1);
             }
             catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
@@ -85,9 +94,17 @@ internal sealed class ModelSlot : IDisposable
         _current.Release();
     }
 
+    private string Hash()
+    {
+        using var file = File.OpenRead(_path);
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(file));
+    }
+
     private ServedModel Load(int version)
     {
+        string hash = Hash();
         var model = _ml.Model.LoadDeepOpt(_path, out var schema);
+        _loadedHash = hash;
         var deep = ((IEnumerable<ITransformer>)model).OfType<DeepPredictionTransformer>().Single();
         deep.PredictionThreadCount = 1; // one request, one core: concurrent requests fill the others
         var features = schema.Where(c => c.Name != _labelColumn).Select(c => c.Name).ToArray();
