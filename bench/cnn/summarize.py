@@ -51,6 +51,13 @@ def main(path):
     print(f"| test accuracy | {da:.2%} | {pa:.2%} | {da - pa:+.2%} (difference) | >= 91.5 % after 10 epochs |")
     print(f"| batch inference images/s | {di:,.0f} | {pi:,.0f} | {pi / di:.2f} (time ratio) | |")
     print(f"| single-image latency (ms, median) | {dl:.3f} | {pl:.3f} | {dl / pl:.2f} | <= 1.5 |")
+    oi = [r["onnx_inference_images_per_second"] for r in d if "onnx_inference_images_per_second" in r]
+    if oi:
+        ol = median([r["onnx_latency_ms_median"] for r in d])
+        od = max(r["onnx_max_score_difference"] for r in d)
+        print(f"| ONNX route (ONNX Runtime): batch images/s | {median(oi):,.0f} | {pi:,.0f} | {pi / median(oi):.2f} (time ratio) | |")
+        print(f"| ONNX route: single-image latency (ms, median) | {ol:.3f} | {pl:.3f} | {ol / pl:.2f} | |")
+        print(f"| ONNX route: largest score difference from DeepOpt | {od:.1e} | | | <= 1e-4 |")
     print()
     print("Per round (mean epoch s / accuracy / latency ms):")
     for side, rs in runs.items():

@@ -1,7 +1,8 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 // The DeepOpt side of bench/cnn: trains the seed CNN on Fashion-MNIST and prints one line "RESULT {json}" with the
 // epoch times, the time spent outside the epochs (reading the IDataView into tensors), the test accuracy, the batch
-// inference throughput and the single-image PredictionEngine latency.
+// inference throughput and the single-image PredictionEngine latency, and the same two for the network exported to ONNX
+// and run by ONNX Runtime (OnnxRoute.cs).
 // Usage: dotnet CnnBench.dll [--data DIR] [--epochs N] [--threads N] [--seed N] [--latency N]
 
 using System.Diagnostics;
@@ -90,6 +91,8 @@ for (int i = 0; i < latencyCount + 50; i++)
 
 latencies.Sort();
 inference.Sort();
+var deepOptScores = model.Transform(test).GetColumn<float[]>("Score").ToArray();
+var onnx = OnnxRoute.Measure(ml, cnn, testRows, deepOptScores, threads, latencyCount);
 var result = new
 {
     side = "deepopt",
@@ -107,6 +110,9 @@ var result = new
     inference_images_per_second = testRows.Count / inference[1],
     latency_ms_median = latencies[latencies.Count / 2],
     latency_ms_p90 = latencies[latencies.Count * 9 / 10],
+    onnx_inference_images_per_second = onnx.ImagesPerSecond,
+    onnx_latency_ms_median = onnx.LatencyMedianMs,
+    onnx_max_score_difference = onnx.MaxScoreDifference,
     onednn_max_cpu_isa_set_by_user = Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA"),
 };
 Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
