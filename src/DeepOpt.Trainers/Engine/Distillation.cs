@@ -79,10 +79,12 @@ internal sealed class Distillation : IDisposable
             teacherOutput = _teacher.Network.forward(teacherInput).to(studentOutput.device);
         }
 
-        var studentLog = (ClassLogits(studentOutput) / _temperature).log_softmax(1);
-        var teacherLog = (ClassLogits(teacherOutput) / _temperature).log_softmax(1);
+        // Each Scalar is held across the native calls that read it (STYLE: no implicit Scalar temporaries).
+        using Scalar temperature = _temperature.ToScalar(), labelWeight = (1 - _alpha).ToScalar(), divergenceWeight = (_alpha * _temperature * _temperature).ToScalar();
+        var studentLog = ClassLogits(studentOutput).div(temperature).log_softmax(1);
+        var teacherLog = ClassLogits(teacherOutput).div(temperature).log_softmax(1);
         var divergence = (teacherLog.exp() * (teacherLog - studentLog)).sum(1).mean();
-        return ((1 - _alpha) * labelLoss) + (_alpha * _temperature * _temperature * divergence);
+        return labelLoss.mul(labelWeight) + divergence.mul(divergenceWeight);
     }
 
     /// <inheritdoc/>

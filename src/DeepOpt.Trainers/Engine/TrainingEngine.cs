@@ -135,7 +135,8 @@ internal static class TrainingEngine
                         throw new TrainingDivergedException(epoch + 1, batches + 1, totalBatches, batchValue, rate);
                     }
 
-                    var objective = options.L1Penalty > 0 ? batchLoss + (options.L1Penalty * L1Norm(penalized)) : batchLoss;
+                    using Scalar l1 = options.L1Penalty.ToScalar();
+                    var objective = options.L1Penalty > 0 ? batchLoss + L1Norm(penalized).mul(l1) : batchLoss;
                     optimizer.zero_grad();
                     objective.backward();
                     Clip(network, options);

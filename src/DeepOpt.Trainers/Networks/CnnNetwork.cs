@@ -71,7 +71,8 @@ internal sealed class CnnNetwork : Module<Tensor, Tensor>
             images = images.permute(0, 3, 1, 2);
         }
 
-        return _head.forward(_blocks.forward(images * _scale));
+        using Scalar scale = _scale.ToScalar(); // held for the native call (STYLE: no implicit Scalar temporaries)
+        return _head.forward(_blocks.forward(images.mul(scale)));
     }
 
 }

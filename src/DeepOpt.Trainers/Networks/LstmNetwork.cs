@@ -118,7 +118,7 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>, IOwnInitialization
         var steps = lengths.clamp_min(one).unsqueeze(1);
         var positions = torch.arange(longest, device: x.device).unsqueeze(0);
         var valid = positions.lt(steps);
-        var reversed = _bidirectional ? torch.where(valid, steps - 1 - positions, positions) : null;
+        var reversed = _bidirectional ? torch.where(valid, steps.sub(one).sub(positions), positions) : null;
         Tensor? backward = null;
         for (int i = 0; i < _layers; i++)
         {
@@ -155,8 +155,12 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>, IOwnInitialization
             case SequencePoolingKind.Last:
                 // The forward state after the last token, joined with the backward state after the first.
                 var forwardOutputs = outputs.narrow(2, 0, _hiddenSize);
-                var last = forwardOutputs.gather(1, (steps - 1).unsqueeze(-1).expand(outputs.shape[0], 1, _hiddenSize)).squeeze(1);
-                return backward is null ? last : torch.cat(new[] { last, backward.select(1, 0) }, 1);
+                using (Scalar one = 1.ToScalar())
+                {
+                    var last = forwardOutputs.gather(1, steps.sub(one).unsqueeze(-1).expand(outputs.shape[0], 1, _hiddenSize)).squeeze(1);
+                    return backward is null ? last : torch.cat(new[] { last, backward.select(1, 0) }, 1);
+                }
+
             case SequencePoolingKind.Mean:
                 return (outputs * valid.unsqueeze(-1).to(outputs.dtype)).sum(1) / steps.to(outputs.dtype);
             default:
