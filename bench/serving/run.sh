@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The serving benchmark of issue 17: examples/Serving under 1, 4 and 16 concurrent clients (see ServingBench/Program.cs).
+# The serving benchmark of issue 17: examples/Serving under 1, 4 and 16 concurrent clients, on the DeepOpt route (.zip)
+# and the ONNX Runtime route (.onnx), with a hot swap on each (see ServingBench/Program.cs).
 # Usage: bash bench/serving/run.sh [--requests N] [--clients 1,4,16] [--rounds N]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

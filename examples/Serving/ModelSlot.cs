@@ -7,7 +7,8 @@ using Microsoft.ML.Data;
 namespace DeepOpt.Serving;
 
 /// <summary>
-/// The model being served, swapped when its file changes. Each request enters the model it starts with and leaves it
+/// The model being served (a SaveDeepOpt zip run by DeepOpt, or a .onnx export run by ONNX Runtime), swapped when its
+/// file changes. Each request enters the model it starts with and leaves it
 /// when done; a replaced model is disposed when the last request in it leaves, so a swap loses no request. A file that
 /// does not load (half written, damaged) keeps the current model and is tried again at its next change. Replace the
 /// file by writing a new one beside it and renaming it over the old, so the server never reads it half written.
@@ -76,7 +77,7 @@ internal sealed class ModelSlot : IDisposable
 
                 next = Load(_version + 1);
             }
-            catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
             {
                 _log.LogWarning("Kept model version {Version}: {File} did not load ({Reason}).", _version, _path, ex.Message);
                 return;
@@ -103,27 +104,21 @@ internal sealed class ModelSlot : IDisposable
     private ServedModel Load(int version)
     {
         string hash = Hash();
-        var model = _ml.Model.LoadDeepOpt(_path, out var schema);
+        IModelRoute route = _path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
+            ? new OnnxRoute(_path)
+            : new DeepOptRoute(_ml, _path, _labelColumn);
         _loadedHash = hash;
-        var deep = ((IEnumerable<ITransformer>)model).OfType<DeepPredictionTransformer>().Single();
-        deep.PredictionThreadCount = 1; // one request, one core: concurrent requests fill the others
-        var features = schema.Where(c => c.Name != _labelColumn).Select(c => c.Name).ToArray();
-        return new ServedModel(model, model.GetRowToRowMapper(schema), schema, features, version, DateTime.UtcNow);
+        return new ServedModel(route, version, DateTime.UtcNow);
     }
 }
 
 /// <summary>A loaded model with a count of the requests in it; the slot's own reference counts as one.</summary>
-internal sealed class ServedModel(ITransformer model, IRowToRowMapper mapper, Microsoft.ML.DataViewSchema inputSchema, string[] features, int version, DateTime loadedAtUtc)
+internal sealed class ServedModel(IModelRoute route, int version, DateTime loadedAtUtc)
 {
     private int _users = 1;
 
-    /// <summary>Maps one input row to its prediction row, as PredictionEngine does; safe for requests at once.</summary>
-    public IRowToRowMapper Mapper => mapper;
-
-    public Microsoft.ML.DataViewSchema InputSchema => inputSchema;
-
-    /// <summary>The input columns a request must send.</summary>
-    public IReadOnlyCollection<string> Features => features;
+    /// <summary>How the model runs; safe for requests at once.</summary>
+    public IModelRoute Route => route;
 
     public int Version => version;
 
@@ -150,7 +145,7 @@ internal sealed class ServedModel(ITransformer model, IRowToRowMapper mapper, Mi
     {
         if (Interlocked.Decrement(ref _users) == 0)
         {
-            (model as IDisposable)?.Dispose();
+            route.Dispose();
         }
     }
 

@@ -1,18 +1,19 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
-// Serving: an ASP.NET Core minimal API that serves a model saved with ml.Model.SaveDeepOpt.
+// Serving: an ASP.NET Core minimal API that serves a model saved with ml.Model.SaveDeepOpt (run by DeepOpt), or its
+// network exported with ml.Model.ConvertToOnnx (a .onnx file, run by ONNX Runtime without TorchSharp).
 //   POST /predict  a JSON object with the model's input columns, e.g. {"Pixels": [64 numbers]} for the QuickStart's
-//                  model; answers {"predictedLabel", "score", "probability"?, "modelVersion"}, or 400 with the reason.
+//                  model (for a .onnx file, the feature column the network reads); answers
+//                  {"predictedLabel", "score", "probability"?, "modelVersion"}, or 400 with the reason.
 //   GET  /health   {"status": "ok", "modelVersion", "loadedAtUtc", "inputs"}.
 // Replacing the model file (write a new file, then rename it over the old) swaps the model without losing a request.
-// Usage: dotnet run --project examples/Serving -- --model model.zip [--label Label] [--urls http://127.0.0.1:5080]
+// Usage: dotnet run --project examples/Serving -- --model model.zip|model.onnx [--label Label] [--urls http://127.0.0.1:5080]
 
 using System.Text.Json;
 using DeepOpt.Serving;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 var builder = WebApplication.CreateSlimBuilder(args);
-string modelPath = builder.Configuration["model"] ?? throw new ArgumentException("Give the model file: --model model.zip (saved with ml.Model.SaveDeepOpt).");
+string modelPath = builder.Configuration["model"] ?? throw new ArgumentException("Give the model file: --model model.zip (ml.Model.SaveDeepOpt) or model.onnx (ml.Model.ConvertToOnnx).");
 string labelColumn = builder.Configuration["label"] ?? "Label";
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Logging.AddFilter("DeepOpt.Serving", LogLevel.Information);
@@ -24,7 +25,7 @@ app.MapGet("/health", () =>
 {
     using var lease = slot.Enter();
     var served = lease.Model;
-    return Results.Json(new { status = "ok", modelVersion = served.Version, loadedAtUtc = served.LoadedAtUtc, inputs = RequestRow.Describe(served.InputSchema, served.Features) });
+    return Results.Json(new { status = "ok", modelVersion = served.Version, loadedAtUtc = served.LoadedAtUtc, inputs = served.Route.Inputs });
 });
 
 app.MapPost("/predict", async (HttpRequest request) =>
@@ -45,8 +46,9 @@ app.MapPost("/predict", async (HttpRequest request) =>
         var served = lease.Model;
         try
         {
-            var row = RequestRow.Parse(body.RootElement, served.InputSchema, served.Features);
-            return Results.Json(Predict(served, row));
+            var answer = served.Route.Predict(body.RootElement);
+            answer["modelVersion"] = served.Version;
+            return Results.Json(answer);
         }
         catch (BadRequestException ex)
         {
@@ -56,47 +58,3 @@ app.MapPost("/predict", async (HttpRequest request) =>
 });
 
 app.Run();
-
-static Dictionary<string, object?> Predict(ServedModel served, RequestRow row)
-{
-    var outputs = new[] { ("PredictedLabel", "predictedLabel"), ("Score", "score"), ("Probability", "probability") }
-        .Select(o => (Column: served.Mapper.OutputSchema.GetColumnOrNull(o.Item1), Name: o.Item2))
-        .Where(o => o.Column != null)
-        .Select(o => (Column: o.Column!.Value, o.Name))
-        .ToArray();
-    using var scored = served.Mapper.GetRow(row, outputs.Select(o => o.Column));
-    var answer = new Dictionary<string, object?> { ["modelVersion"] = served.Version };
-    foreach (var (column, name) in outputs)
-    {
-        answer[name] = Read(scored, column);
-    }
-
-    return answer;
-}
-
-static object? Read(DataViewRow row, DataViewSchema.Column column)
-{
-    switch (column.Type)
-    {
-        case VectorDataViewType vector when vector.ItemType == NumberDataViewType.Single:
-            var values = default(VBuffer<float>);
-            row.GetGetter<VBuffer<float>>(column)(ref values);
-            return values.DenseValues().ToArray();
-        case TextDataViewType:
-            var text = default(ReadOnlyMemory<char>);
-            row.GetGetter<ReadOnlyMemory<char>>(column)(ref text);
-            return text.ToString();
-        case BooleanDataViewType:
-            bool flag = false;
-            row.GetGetter<bool>(column)(ref flag);
-            return flag;
-        case KeyDataViewType:
-            uint key = 0;
-            row.GetGetter<uint>(column)(ref key);
-            return key;
-        default:
-            float number = 0;
-            row.GetGetter<float>(column)(ref number);
-            return number;
-    }
-}

@@ -84,7 +84,7 @@ internal sealed class RequestRow : DataViewRow
         switch (column.Type)
         {
             case VectorDataViewType { ItemType: var item, Size: > 0 } vector when item == NumberDataViewType.Single:
-                var numbers = value is { } array ? Numbers(column, array, vector.Size) : new float[vector.Size];
+                var numbers = value is { } array ? Numbers(column.Name, array, vector.Size) : new float[vector.Size];
                 return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) => dst = new VBuffer<float>(numbers.Length, numbers));
             case TextDataViewType:
                 string text = value is { } s ? (s.ValueKind == JsonValueKind.String ? s.GetString()! : throw Wrong(column)) : "";
@@ -102,11 +102,13 @@ internal sealed class RequestRow : DataViewRow
         }
     }
 
-    private static float[] Numbers(DataViewSchema.Column column, JsonElement array, int size)
+    /// <summary>The finite numbers of a JSON array of exactly <paramref name="size"/> values, for column <paramref name="column"/>.</summary>
+    /// <exception cref="BadRequestException">Not such an array.</exception>
+    public static float[] Numbers(string column, JsonElement array, int size)
     {
         if (array.ValueKind != JsonValueKind.Array || array.GetArrayLength() != size)
         {
-            throw new BadRequestException($"Column '{column.Name}' must be an array of {size} numbers, but got {(array.ValueKind == JsonValueKind.Array ? $"{array.GetArrayLength()} values" : array.ValueKind.ToString().ToLowerInvariant())}.");
+            throw new BadRequestException($"Column '{column}' must be an array of {size} numbers, but got {(array.ValueKind == JsonValueKind.Array ? $"{array.GetArrayLength()} values" : array.ValueKind.ToString().ToLowerInvariant())}.");
         }
 
         var numbers = new float[size];
@@ -115,7 +117,7 @@ internal sealed class RequestRow : DataViewRow
         {
             numbers[i++] = item.ValueKind == JsonValueKind.Number && item.TryGetSingle(out float x) && float.IsFinite(x)
                 ? x
-                : throw new BadRequestException($"Column '{column.Name}': value {i - 1} is {item.GetRawText()}, not a finite number.");
+                : throw new BadRequestException($"Column '{column}': value {i - 1} is {item.GetRawText()}, not a finite number.");
         }
 
         return numbers;

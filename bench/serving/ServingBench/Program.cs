@@ -1,9 +1,11 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
-// The serving benchmark: trains the QuickStart's kind of model (an MLP on the embedded digits), saves it, starts
-// examples/Serving on a loopback port, and sends --requests requests from each client count in turn (1, 4, 16 by
-// default), round after round with the order reversed every other round. Prints throughput, p50 and p99 latency and
-// errors per run, then per client count the median throughput over rounds and its ratio to one client's, and the
-// server's resident size before and after the runs.
+// The serving benchmark: trains an MLP on the embedded digits' pixels, saves it with SaveDeepOpt (.zip, run by DeepOpt)
+// and exports its network with ConvertToOnnx (.onnx, run by ONNX Runtime), starts examples/Serving once per route on a
+// loopback port, and sends --requests requests from each client count (1, 4, 16 by default) to each route, round
+// after round, the order of routes and client counts reversed every other round. Prints throughput, p50 and p99
+// latency and errors per run; per route and client count the median throughput over rounds and its ratio to one
+// client's; each server's resident size; and, per route, a hot swap under 4 clients (a second model renamed over the
+// first) with the time until /health reports it.
 // Usage: dotnet ServingBench.dll --server path/to/Serving.dll [--requests 20000] [--clients 1,4,16] [--rounds 3]
 
 using System.Diagnostics;
@@ -20,76 +22,81 @@ string server = Arg("--server") ?? throw new ArgumentException("--server path/to
 int requests = int.Parse(Arg("--requests") ?? "20000", CultureInfo.InvariantCulture);
 int rounds = int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture);
 int[] clientCounts = (Arg("--clients") ?? "1,4,16").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+string[] routes = [".zip", ".onnx"];
 
 var ml = new MLContext(seed: 1);
 var digits = Digits.Load().ToList();
 var data = ml.Data.LoadFromEnumerable(digits);
-string modelPath = Path.Combine(Path.GetTempPath(), $"deepopt-serving-bench-{Environment.ProcessId}.zip");
-string nextPath = modelPath + ".next";
-foreach (var (path, seed) in new[] { (modelPath, 1), (nextPath, 2) })
+string folder = Directory.CreateTempSubdirectory("deepopt-serving-bench-").FullName;
+foreach (var (name, seed) in new[] { ("model", 1), ("next", 2) })
 {
     using var model = ml.Transforms.Conversion.MapValueToKey("Label")
-        .Append<ITransformer>(ml.Transforms.NormalizeMinMax("Features", "Pixels"))
-        .Append<ITransformer>(ml.MulticlassClassification.Trainers.Mlp(new MlpOptions { HiddenLayerSizes = [128, 64], Epochs = 5, Seed = seed }))
+        .Append<ITransformer>(ml.MulticlassClassification.Trainers.Mlp(new MlpOptions { FeatureColumnName = "Pixels", HiddenLayerSizes = [128, 64], Epochs = 5, Seed = seed }))
         .Append<ITransformer>(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"))
         .Fit(data);
-    ml.Model.SaveDeepOpt(model, data.Schema, path);
+    ml.Model.SaveDeepOpt(model, data.Schema, Path.Combine(folder, name + ".zip"));
+    ml.Model.ConvertToOnnx(model, Path.Combine(folder, name + ".onnx"));
 }
 
 var bodies = digits.Select(d => JsonSerializer.Serialize(new { d.Pixels })).ToArray();
-string url = $"http://127.0.0.1:{FreePort()}";
-var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-foreach (var argument in new[] { server, "--model", modelPath, "--urls", url })
+var servers = routes.ToDictionary(r => r, r => ServerProcess.Start(server, Path.Combine(folder, "model" + r)));
+foreach (var (_, s) in servers)
 {
-    start.ArgumentList.Add(argument);
+    await s.WaitForHealth();
+    await Run(s.Http, bodies, 1, 500); // warm-up
+    s.ResidentAfterWarmUp = s.ResidentMiB();
 }
 
-using var process = Process.Start(start)!;
-process.OutputDataReceived += (_, _) => { };
-process.ErrorDataReceived += (_, e) => { if (e.Data != null) { Console.Error.WriteLine($"server: {e.Data}"); } };
-process.BeginOutputReadLine();
-process.BeginErrorReadLine();
-using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(url) };
-await WaitForHealth(http);
-await Run(http, bodies, 1, 500); // warm-up
-long residentBefore = ResidentMiB(process.Id);
-
-var throughput = clientCounts.ToDictionary(c => c, _ => new List<double>());
+var throughput = routes.ToDictionary(r => r, _ => clientCounts.ToDictionary(c => c, _ => new List<double>()));
 Console.WriteLine($"Serving bench, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {requests} requests a run, {rounds} rounds");
 for (int round = 1; round <= rounds; round++)
 {
-    foreach (int clients in round % 2 == 1 ? clientCounts : clientCounts.Reverse())
+    foreach (string route in round % 2 == 1 ? routes : routes.Reverse())
     {
-        var result = await Run(http, bodies, clients, requests);
-        throughput[clients].Add(result.PerSecond);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"round {round} clients {clients,2}: {result.PerSecond,7:F0} requests/s, p50 {result.P50:F2} ms, p99 {result.P99:F2} ms, errors {result.Errors}"));
+        foreach (int clients in round % 2 == 1 ? clientCounts : clientCounts.Reverse())
+        {
+            var result = await Run(servers[route].Http, bodies, clients, requests);
+            throughput[route][clients].Add(result.PerSecond);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"round {round} {route,-5} clients {clients,2}: {result.PerSecond,7:F0} requests/s, p50 {result.P50:F2} ms, p99 {result.P99:F2} ms, errors {result.Errors}"));
+        }
     }
 }
 
-double single = Median(throughput[clientCounts[0]]);
-foreach (int clients in clientCounts)
+foreach (string route in routes)
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"clients {clients,2}: median {Median(throughput[clients]):F0} requests/s, {Median(throughput[clients]) / single:F2} × {clientCounts[0]} client(s)"));
+    double single = Median(throughput[route][clientCounts[0]]);
+    foreach (int clients in clientCounts)
+    {
+        double median = Median(throughput[route][clients]);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{route,-5} clients {clients,2}: median {median:F0} requests/s, {median / single:F2} × {clientCounts[0]} client(s)"));
+    }
+
+    var s = servers[route];
+    Console.WriteLine($"{route,-5} server resident size: {s.ResidentAfterWarmUp} MiB after warm-up, {s.ResidentMiB()} MiB after the runs");
 }
 
-Console.WriteLine($"server resident size: {residentBefore} MiB after warm-up, {ResidentMiB(process.Id)} MiB after the runs");
-
-// A hot swap under load: 4 clients run while the second model is renamed over the first.
-var load = Run(http, bodies, 4, requests);
-await Task.Delay(200);
-var swapWatch = Stopwatch.StartNew();
-File.Move(nextPath, modelPath, overwrite: true);
-while (!(await http.GetStringAsync("/health")).Contains("\"modelVersion\":2", StringComparison.Ordinal))
+// A hot swap under load per route: 4 clients run while the second model is renamed over the first.
+foreach (string route in routes)
 {
-    await Task.Delay(10);
+    var s = servers[route];
+    var load = Run(s.Http, bodies, 4, requests);
+    await Task.Delay(200);
+    var swapWatch = Stopwatch.StartNew();
+    File.Copy(Path.Combine(folder, "next" + route), Path.Combine(folder, "replacement.tmp"), overwrite: true);
+    File.Move(Path.Combine(folder, "replacement.tmp"), Path.Combine(folder, "model" + route), overwrite: true);
+    while (!(await s.Http.GetStringAsync("/health")).Contains("\"modelVersion\":2", StringComparison.Ordinal))
+    {
+        await Task.Delay(10);
+    }
+
+    double swapMilliseconds = swapWatch.Elapsed.TotalMilliseconds;
+    var during = await load;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{route,-5} hot swap under 4 clients: the new model served {swapMilliseconds:F0} ms after the rename; {during.Errors} errors in {requests} requests, p99 {during.P99:F2} ms"));
+    s.Dispose();
 }
 
-double swapMilliseconds = swapWatch.Elapsed.TotalMilliseconds;
-var during = await load;
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hot swap under 4 clients: the new model served {swapMilliseconds:F0} ms after the rename; {during.Errors} errors in {requests} requests, p99 {during.P99:F2} ms"));
-process.Kill(entireProcessTree: true);
-File.Delete(modelPath);
+Directory.Delete(folder, recursive: true);
 return 0;
 
 static async Task<(double PerSecond, double P50, double P99, int Errors)> Run(HttpClient http, string[] bodies, int clients, int requests)
@@ -117,36 +124,77 @@ static async Task<(double PerSecond, double P50, double P99, int Errors)> Run(Ht
     return (requests / seconds, latencies[requests / 2], latencies[(int)(requests * 0.99)], errors);
 }
 
-static async Task WaitForHealth(HttpClient http)
-{
-    for (int attempt = 0; ; attempt++)
-    {
-        try
-        {
-            (await http.GetAsync("/health")).EnsureSuccessStatusCode();
-            return;
-        }
-        catch (HttpRequestException) when (attempt < 300)
-        {
-            await Task.Delay(100);
-        }
-    }
-}
-
 static double Median(List<double> values)
 {
     var sorted = values.Order().ToArray();
     return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
 }
 
-static long ResidentMiB(int pid) =>
-    long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
-
 string? Arg(string name) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
+/// <summary>examples/Serving in a child process on a free loopback port.</summary>
+internal sealed class ServerProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, HttpClient http)
+    {
+        _process = process;
+        Http = http;
+    }
+
+    public HttpClient Http { get; }
+
+    public long ResidentAfterWarmUp { get; set; }
+
+    public static ServerProcess Start(string server, string modelPath)
+    {
+        string url = $"http://127.0.0.1:{FreePort()}";
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { server, "--model", modelPath, "--urls", url })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data != null) { Console.Error.WriteLine($"server: {e.Data}"); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new ServerProcess(process, new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(url) });
+    }
+
+    public async Task WaitForHealth()
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                (await Http.GetAsync("/health")).EnsureSuccessStatusCode();
+                return;
+            }
+            catch (HttpRequestException) when (attempt < 300)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    public long ResidentMiB() =>
+        long.Parse(File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+
+    public void Dispose()
+    {
+        Http.Dispose();
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -17,7 +17,10 @@ public static class DeepOptOnnx
     /// (the feature vector; pixels channel-first and 0–255 for an image column, before <c>PixelScale</c>, which the graph
     /// applies; token ids for a text or key column, 0 for padding). Its outputs are named as DeepOpt's columns:
     /// <c>Score</c> (class probabilities, a binary logit or a regression value per row) and, for a binary classifier,
-    /// <c>Probability</c>. Dropout is left out and batch norm reads its running statistics, as in prediction.
+    /// <c>Probability</c>. Dropout is left out and batch norm reads its running statistics, as in prediction. The
+    /// model's metadata holds <c>deepopt.task</c>, <c>deepopt.feature_column</c> and, for a multiclass model whose label
+    /// was a key with values, <c>deepopt.labels</c> (the labels as a JSON array of strings, in Score's order) and
+    /// <c>deepopt.label_kind</c> (<c>Text</c>, or <c>Single</c> for numbers).
     /// </remarks>
     /// <param name="catalog">The model operations catalog (<c>ml.Model</c>).</param>
     /// <param name="model">A DeepOpt model, or a fitted pipeline that contains exactly one.</param>

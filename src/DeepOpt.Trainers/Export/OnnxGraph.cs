@@ -98,8 +98,8 @@ internal sealed class OnnxGraph
         return names;
     }
 
-    /// <summary>The model: this graph at <see cref="Opset"/>, stamped with DeepOpt as producer.</summary>
-    public ModelProto ToModel(string documentation)
+    /// <summary>The model: this graph at <see cref="Opset"/>, stamped with DeepOpt as producer, with the given metadata.</summary>
+    public ModelProto ToModel(string documentation, IEnumerable<KeyValuePair<string, string>> metadata)
     {
         var model = new ModelProto
         {
@@ -110,6 +110,7 @@ internal sealed class OnnxGraph
             Graph = _graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        model.MetadataProps.AddRange(metadata.Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }));
         return model;
     }
 

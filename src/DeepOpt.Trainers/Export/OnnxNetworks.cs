@@ -1,5 +1,6 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
+using System.Text.Json;
 using Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -14,6 +15,18 @@ namespace DeepOpt.Trainers;
 /// </summary>
 internal static class OnnxNetworks
 {
+    /// <summary>Metadata key of the task (MulticlassClassification, BinaryClassification or Regression).</summary>
+    public const string TaskKey = "deepopt.task";
+
+    /// <summary>Metadata key of the feature column the model was trained on (also the graph's input name).</summary>
+    public const string FeatureColumnKey = "deepopt.feature_column";
+
+    /// <summary>Metadata key of the class labels, a JSON array of strings in Score's order (multiclass only).</summary>
+    public const string LabelsKey = "deepopt.labels";
+
+    /// <summary>Metadata key of the labels' type: Text or Single (numbers written with invariant culture).</summary>
+    public const string LabelKindKey = "deepopt.label_kind";
+
     private const TensorProto.Types.DataType Float = TensorProto.Types.DataType.Float;
 
     /// <summary>The ONNX model of <paramref name="model"/>'s network.</summary>
@@ -43,7 +56,18 @@ internal static class OnnxNetworks
             }
         }
 
-        return g.ToModel($"DeepOpt {description.Options.GetType().Name.Replace("Options", "", StringComparison.Ordinal)} network, task {description.Task}, reads '{description.Features.ColumnName}'.");
+        var metadata = new Dictionary<string, string>
+        {
+            [TaskKey] = description.Task.ToString(),
+            [FeatureColumnKey] = description.Features.ColumnName,
+        };
+        if (description.KeyValues is { } keys)
+        {
+            metadata[LabelsKey] = JsonSerializer.Serialize(keys.Values); // class k of Score is label Values[k]
+            metadata[LabelKindKey] = keys.ItemKind;
+        }
+
+        return g.ToModel($"DeepOpt {description.Options.GetType().Name.Replace("Options", "", StringComparison.Ordinal)} network, task {description.Task}, reads '{description.Features.ColumnName}'.", metadata);
     }
 
     /// <summary>The CNN: the row as an image (channels first or last), scaled, then the blocks and the head.</summary>

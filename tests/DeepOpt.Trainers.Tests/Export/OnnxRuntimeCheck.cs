@@ -30,6 +30,15 @@ internal static class OnnxRuntimeCheck
         string[] names = session.OutputNames.ToArray();
         using var outputs = session.Run(new RunOptions(), [deep.FeatureColumnName], [input], names);
         var scored = model.Transform(data);
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        if (deep.Description.KeyValues is { } keys)
+        {
+            CollectionAssert.AreEqual(keys.Values, System.Text.Json.JsonSerializer.Deserialize<string[]>(metadata["deepopt.labels"]), "deepopt.labels");
+            Assert.AreEqual(keys.ItemKind, metadata["deepopt.label_kind"]);
+        }
+
+        Assert.AreEqual(deep.Task.ToString(), metadata["deepopt.task"]);
+        Assert.AreEqual(deep.FeatureColumnName, metadata["deepopt.feature_column"]);
         for (int i = 0; i < names.Length; i++)
         {
             float[] actual = outputs[i].GetTensorDataAsSpan<float>().ToArray();
