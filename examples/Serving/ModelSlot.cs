@@ -26,7 +26,7 @@ internal sealed class ModelSlot : IDisposable
     private string _loadedHash = "";
 
     /// <param name="ml">The context models load into.</param>
-    /// <param name="path">The model file (SaveDeepOpt).</param>
+    /// <param name="path">The model file: a SaveDeepOpt zip, or a .onnx file from ConvertToOnnx.</param>
     /// <param name="labelColumn">The input column requests need not send (the label the model was trained on).</param>
     /// <param name="log">Where swaps are reported.</param>
     public ModelSlot(MLContext ml, string path, string labelColumn, ILogger log)
@@ -35,7 +35,7 @@ internal sealed class ModelSlot : IDisposable
         _labelColumn = labelColumn;
         _path = Path.GetFullPath(path);
         _log = log;
-        _current = Load(++_version);
+        _current = Load(++_version, Hash());
         _watcher = new FileSystemWatcher(Path.GetDirectoryName(_path)!, Path.GetFileName(_path))
         {
             NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
@@ -70,12 +70,13 @@ internal sealed class ModelSlot : IDisposable
             ServedModel next;
             try
             {
-                if (Hash() == _loadedHash)
+                string hash = Hash();
+                if (hash == _loadedHash)
                 {
                     return;
                 }
 
-                next = Load(_version + 1);
+                next = Load(_version + 1, hash);
             }
             catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
             {
@@ -101,9 +102,8 @@ internal sealed class ModelSlot : IDisposable
         return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(file));
     }
 
-    private ServedModel Load(int version)
+    private ServedModel Load(int version, string hash)
     {
-        string hash = Hash();
         IModelRoute route = _path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
             ? new OnnxRoute(_path)
             : new DeepOptRoute(_ml, _path, _labelColumn);

@@ -16,6 +16,7 @@ internal sealed class OnnxRoute : IModelRoute
     private readonly string _input;
     private readonly int _size;
     private readonly string _task;
+    private readonly string[] _outputs;
     private readonly object?[]? _labels;
 
     public OnnxRoute(string path)
@@ -25,6 +26,7 @@ internal sealed class OnnxRoute : IModelRoute
         var (name, metadata) = _session.InputMetadata.Single();
         _input = name;
         _size = metadata.Dimensions[^1];
+        _outputs = [.. _session.OutputNames];
         var custom = _session.ModelMetadata.CustomMetadataMap;
         _task = custom.TryGetValue("deepopt.task", out string? task) ? task : throw new InvalidDataException($"{path} has no deepopt.task metadata: export it with ml.Model.ConvertToOnnx.");
         if (custom.TryGetValue("deepopt.labels", out string? labels))
@@ -56,9 +58,8 @@ internal sealed class OnnxRoute : IModelRoute
 
         float[] features = RequestRow.Numbers(_input, values, _size);
         using var input = OrtValue.CreateTensorValueFromMemory(features, [1, _size]);
-        var names = _session.OutputNames;
-        using var outputs = _session.Run(new RunOptions(), [_input], [input], names);
-        float[] score = outputs[names.ToList().IndexOf("Score")].GetTensorDataAsSpan<float>().ToArray();
+        using var outputs = _session.Run(new RunOptions(), [_input], [input], _outputs);
+        float[] score = outputs[Array.IndexOf(_outputs, "Score")].GetTensorDataAsSpan<float>().ToArray();
         if (_task == "MulticlassClassification")
         {
             int best = Array.IndexOf(score, score.Max());
@@ -69,7 +70,7 @@ internal sealed class OnnxRoute : IModelRoute
         if (_task == "BinaryClassification")
         {
             answer["predictedLabel"] = score[0] > 0;
-            answer["probability"] = outputs[names.ToList().IndexOf("Probability")].GetTensorDataAsSpan<float>()[0];
+            answer["probability"] = outputs[Array.IndexOf(_outputs, "Probability")].GetTensorDataAsSpan<float>()[0];
         }
 
         return answer;

@@ -90,7 +90,7 @@ internal static class OnnxNetworks
         string zero = g.Longs(0);
         string ids = g.Node("Cast", [input], ("to", (long)TensorProto.Types.DataType.Int64));
         string present = g.Node("Cast", [g.Node("Not", [g.Node("Equal", [ids, zero])])], ("to", (long)Float));
-        string positions = g.Floats(Enumerable.Range(0, length).Select(i => (float)i).ToArray(), length);
+        string positions = g.Floats(Enumerable.Range(0, length).Select(i => (float)i).ToArray(), length); // 0 … length − 1
         string paddingLast = g.Node("Add", [g.Node("Mul", [g.Node("Sub", [g.Floats([1f], 1), present]), g.Floats([length], 1)]), positions]);
         string order = g.Nodes("TopK", [paddingLast, g.Longs(length)], 2, ("axis", 1L), ("largest", 0L), ("sorted", 1L))[1];
         string front = g.Node("GatherElements", [ids, order], ("axis", 1L));
@@ -112,7 +112,7 @@ internal static class OnnxNetworks
         }
 
         // Pooling reads a row's own positions only: (steps, rows, 1), true before the row's length.
-        string valid = g.Node("Unsqueeze", [g.Node("Less", [g.Floats(Enumerable.Range(0, length).Select(i => (float)i).ToArray(), length, 1), g.Node("Unsqueeze", [steps, g.Longs(0)])]), g.Longs(2)]);
+        string valid = g.Node("Unsqueeze", [g.Node("Less", [g.Node("Unsqueeze", [positions, g.Longs(1)]), g.Node("Unsqueeze", [steps, g.Longs(0)])]), g.Longs(2)]);
         string pooled = options.Pooling switch
         {
             // The forward state after the last token, joined with the backward state after the first.
