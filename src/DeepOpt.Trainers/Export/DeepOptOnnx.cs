@@ -2,6 +2,7 @@
 
 using Google.Protobuf;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace DeepOpt.Trainers;
 
@@ -48,6 +49,34 @@ public static class DeepOptOnnx
         var deep = Single(model); // before the file is created, so a wrong model leaves no empty file
         using var stream = File.Create(filePath);
         catalog.ConvertToOnnx(deep, stream);
+    }
+
+    /// <summary>
+    /// Turns a fitted pipeline that holds one DeepOpt model into a pipeline of ML.NET's own transformers, which plain
+    /// <c>ml.Model.Save</c> and <c>ml.Model.Load</c> handle and which runs without DeepOpt and TorchSharp (only
+    /// Microsoft.ML, Microsoft.ML.OnnxTransformer and, for image models, Microsoft.ML.ImageAnalytics).
+    /// </summary>
+    /// <remarks>
+    /// The result keeps the transformers before and after the DeepOpt model. In the DeepOpt model's place: for a text
+    /// column, NormalizeText, TokenizeIntoWords and MapValueToKey with the fitted vocabulary; for an image column,
+    /// ExtractPixels; the network through <c>ApplyOnnxModel</c>; and ML.NET's own scorer of the task, which adds
+    /// <c>Score</c>, <c>PredictedLabel</c> and (binary) <c>Probability</c> with the types and annotations ML.NET's
+    /// evaluators and <c>PredictionEngine</c> expect. Scores equal the DeepOpt model's to within float rounding. Use
+    /// <c>SaveDeepOpt</c> to keep training, fine-tune or read the history; use this to deploy.
+    /// </remarks>
+    /// <param name="catalog">The model operations catalog (<c>ml.Model</c>).</param>
+    /// <param name="model">A DeepOpt model, or a fitted pipeline that contains exactly one.</param>
+    /// <param name="inputData">Data of the pipeline's input schema, as for ML.NET's <c>ConvertToOnnx</c>; only its schema is used.</param>
+    /// <returns>The pipeline; save it with <c>ml.Model.Save(pipeline, inputData.Schema, path)</c>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="model"/> holds no DeepOpt model or more than one, or an
+    /// image column has no fixed size.</exception>
+    /// <exception cref="ObjectDisposedException">The DeepOpt model was disposed.</exception>
+    public static TransformerChain<ITransformer> ConvertToOnnxPipeline(this ModelOperationsCatalog catalog, ITransformer model, IDataView inputData)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(inputData);
+        using var lease = Single(model).Lease("be exported to an ML.NET pipeline");
+        return OnnxPipeline.Build(model, inputData);
     }
 
     /// <summary>The one DeepOpt model in <paramref name="model"/>.</summary>

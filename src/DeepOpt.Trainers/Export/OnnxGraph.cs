@@ -19,7 +19,7 @@ internal sealed class OnnxGraph
     private readonly GraphProto _graph = new() { Name = "deepopt" };
     private int _next;
 
-    /// <summary>Declares a float or int64 input of the given shape (a null dimension is the batch).</summary>
+    /// <summary>Declares an input of the given shape (a null dimension is unknown: the batch first, a length after).</summary>
     public string Input(string name, TensorProto.Types.DataType type, params long?[] shape)
     {
         _graph.Input.Add(Value(name, type, shape));
@@ -119,9 +119,11 @@ internal sealed class OnnxGraph
     private static ValueInfoProto Value(string name, TensorProto.Types.DataType type, long?[] shape)
     {
         var dims = new TensorShapeProto();
-        foreach (long? size in shape)
+        for (int i = 0; i < shape.Length; i++)
         {
-            dims.Dim.Add(size is { } known ? new TensorShapeProto.Types.Dimension { DimValue = known } : new TensorShapeProto.Types.Dimension { DimParam = "batch" });
+            dims.Dim.Add(shape[i] is { } known
+                ? new TensorShapeProto.Types.Dimension { DimValue = known }
+                : new TensorShapeProto.Types.Dimension { DimParam = i == 0 ? "batch" : "length" });
         }
 
         return new ValueInfoProto

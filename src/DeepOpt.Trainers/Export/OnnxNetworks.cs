@@ -30,11 +30,19 @@ internal static class OnnxNetworks
     private const TensorProto.Types.DataType Float = TensorProto.Types.DataType.Float;
 
     /// <summary>The ONNX model of <paramref name="model"/>'s network.</summary>
-    public static ModelProto Export(DeepPredictionTransformer model)
+    /// <param name="model">The fitted DeepOpt model.</param>
+    /// <param name="pipeline">
+    /// Null for the file <c>ConvertToOnnx</c> writes. For the network inside an ML.NET pipeline: the graph reads the
+    /// column ML.NET's transforms give (see <see cref="OnnxPipelineInput"/>) and writes one row's network outputs, as a
+    /// vector of fixed size, to one output (ML.NET runs ONNX models one row at a time).
+    /// </param>
+    public static ModelProto Export(DeepPredictionTransformer model, (string Input, string Output)? pipeline = null)
     {
         var description = model.Description;
         var g = new OnnxGraph();
-        string input = g.Input(description.Features.ColumnName, Float, null, description.Features.Size);
+        string input = pipeline is { } names
+            ? OnnxPipelineInput.Floats(g, description.Features, names.Input)
+            : g.Input(description.Features.ColumnName, Float, null, description.Features.Size);
         string logits = description.Options switch
         {
             CnnOptions cnn => Cnn(g, model.Network, cnn, input),
@@ -42,7 +50,13 @@ internal static class OnnxNetworks
             _ => OnnxLayers.Apply(g, Child(model.Network, "layers"), input),
         };
 
-        if (description.Task == PredictionKind.MulticlassClassification)
+        if (pipeline is { } row)
+        {
+            bool multiclass = description.Task == PredictionKind.MulticlassClassification;
+            string outputs = multiclass ? g.Node("Softmax", [logits], ("axis", -1L)) : logits;
+            g.Output(g.Node("Reshape", [outputs, g.Longs(-1)]), row.Output, Float, multiclass ? description.ClassCount : 1);
+        }
+        else if (description.Task == PredictionKind.MulticlassClassification)
         {
             g.Output(g.Node("Softmax", [logits], ("axis", -1L)), OutputColumns.Score, Float, null, description.ClassCount);
         }

@@ -7,7 +7,8 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace DeepOpt.Trainers.Tests;
 
-/// <summary>Loads a saved model in a fresh process (tests/DeepOpt.ModelLoadCheck) and compares its scores.</summary>
+/// <summary>Loads a saved model in a fresh process (tests/DeepOpt.ModelLoadCheck, or tests/DeepOpt.PlainMlNetCheck for
+/// plain ML.NET) and compares its scores.</summary>
 internal static class FreshProcess
 {
     /// <summary>Runs the checker on a saved model and returns the score lines it wrote.</summary>
@@ -46,9 +47,17 @@ internal static class FreshProcess
     public static (int ExitCode, string Output) MemoryBurst(string? modelPath) =>
         Run(120_000, "memory", modelPath ?? "-", modelPath == null ? "train" : "predict");
 
-    private static (int ExitCode, string Output) Run(int timeoutMilliseconds, params string[] arguments)
+    /// <summary>Runs tests/DeepOpt.PlainMlNetCheck, which has only ML.NET, on a pipeline saved with plain ml.Model.Save.</summary>
+    /// <returns>The child's exit code and everything it wrote.</returns>
+    public static (int ExitCode, string Output) PlainMlNet(string pipelinePath, string dataPath, string task, string scoredPath) =>
+        Run(120_000, "PlainMlNetCheck", pipelinePath, dataPath, task, scoredPath);
+
+    private static (int ExitCode, string Output) Run(int timeoutMilliseconds, params string[] arguments) =>
+        Run(timeoutMilliseconds, "ModelLoadCheck", arguments);
+
+    private static (int ExitCode, string Output) Run(int timeoutMilliseconds, string program, params string[] arguments)
     {
-        var checker = typeof(FreshProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ModelLoadCheck").Value!;
+        var checker = typeof(FreshProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == program).Value!;
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in arguments.Prepend(checker))
         {
