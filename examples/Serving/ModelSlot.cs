@@ -7,7 +7,8 @@ using Microsoft.ML.Data;
 namespace DeepOpt.Serving;
 
 /// <summary>
-/// The model being served (a SaveDeepOpt zip run by DeepOpt, or a .onnx export run by ONNX Runtime), swapped when its
+/// The model being served (a SaveDeepOpt zip run by DeepOpt, a plain ML.NET zip from ConvertToOnnxPipeline run by
+/// ML.NET, or a .onnx export run by ONNX Runtime), swapped when its
 /// file changes. Each request enters the model it starts with and leaves it
 /// when done; a replaced model is disposed when the last request in it leaves, so a swap loses no request. A file that
 /// does not load (half written, damaged) keeps the current model and is tried again at its next change. Replace the
@@ -26,7 +27,8 @@ internal sealed class ModelSlot : IDisposable
     private string _loadedHash = "";
 
     /// <param name="ml">The context models load into.</param>
-    /// <param name="path">The model file: a SaveDeepOpt zip, or a .onnx file from ConvertToOnnx.</param>
+    /// <param name="path">The model file: a zip (SaveDeepOpt's, or plain ml.Model.Save's of ConvertToOnnxPipeline's pipeline),
+    /// or a .onnx file from ConvertToOnnx.</param>
     /// <param name="labelColumn">The input column requests need not send (the label the model was trained on).</param>
     /// <param name="log">Where swaps are reported.</param>
     public ModelSlot(MLContext ml, string path, string labelColumn, ILogger log)
@@ -106,7 +108,7 @@ internal sealed class ModelSlot : IDisposable
     {
         IModelRoute route = _path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
             ? new OnnxRoute(_path)
-            : new DeepOptRoute(_ml, _path, _labelColumn);
+            : new PipelineRoute(_ml, _path, _labelColumn);
         _loadedHash = hash;
         return new ServedModel(route, version, DateTime.UtcNow);
     }

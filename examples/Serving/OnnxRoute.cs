@@ -39,11 +39,16 @@ internal sealed class OnnxRoute : IModelRoute
 
     public string Inputs => $"'{_input}' (an array of {_size} numbers)";
 
-    public Dictionary<string, object?> Predict(JsonElement body)
+    public Dictionary<string, object?> Predict(JsonElement body) => Score([Features(body)])[0];
+
+    public List<Dictionary<string, object?>> PredictBatch(JsonElement rows) => Score(Batch.Parse(rows, Features));
+
+    /// <summary>The floats of one row, checked against the graph's input.</summary>
+    private float[] Features(JsonElement body)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            throw new BadRequestException($"The body must be a JSON object with {Inputs}.");
+            throw new BadRequestException($"A row must be a JSON object with {Inputs}.");
         }
 
         foreach (var property in body.EnumerateObject().Where(p => p.Name != _input))
@@ -56,24 +61,44 @@ internal sealed class OnnxRoute : IModelRoute
             throw new BadRequestException($"Column '{_input}' is missing. Send {Inputs}.");
         }
 
-        float[] features = RequestRow.Numbers(_input, values, _size);
-        using var input = OrtValue.CreateTensorValueFromMemory(features, [1, _size]);
+        return RequestRow.Numbers(_input, values, _size);
+    }
+
+    /// <summary>Runs the rows through the graph as one batch and answers each.</summary>
+    private List<Dictionary<string, object?>> Score(List<float[]> rows)
+    {
+        var features = new float[rows.Count * _size];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            rows[i].CopyTo(features, i * _size);
+        }
+
+        using var input = OrtValue.CreateTensorValueFromMemory(features, [rows.Count, _size]);
         using var outputs = _session.Run(new RunOptions(), [_input], [input], _outputs);
-        float[] score = outputs[Array.IndexOf(_outputs, "Score")].GetTensorDataAsSpan<float>().ToArray();
-        if (_task == "MulticlassClassification")
+        var scores = outputs[Array.IndexOf(_outputs, "Score")].GetTensorDataAsSpan<float>().ToArray();
+        int width = scores.Length / rows.Count;
+        var answers = new List<Dictionary<string, object?>>(rows.Count);
+        for (int i = 0; i < rows.Count; i++)
         {
-            int best = Array.IndexOf(score, score.Max());
-            return new() { ["predictedLabel"] = _labels?[best] ?? best, ["score"] = score };
+            float[] score = scores.AsSpan(i * width, width).ToArray();
+            if (_task == "MulticlassClassification")
+            {
+                int best = Array.IndexOf(score, score.Max());
+                answers.Add(new() { ["predictedLabel"] = _labels?[best] ?? best, ["score"] = score });
+                continue;
+            }
+
+            var answer = new Dictionary<string, object?> { ["score"] = score[0] };
+            if (_task == "BinaryClassification")
+            {
+                answer["predictedLabel"] = score[0] > 0;
+                answer["probability"] = outputs[Array.IndexOf(_outputs, "Probability")].GetTensorDataAsSpan<float>()[i];
+            }
+
+            answers.Add(answer);
         }
 
-        var answer = new Dictionary<string, object?> { ["score"] = score[0] };
-        if (_task == "BinaryClassification")
-        {
-            answer["predictedLabel"] = score[0] > 0;
-            answer["probability"] = outputs[Array.IndexOf(_outputs, "Probability")].GetTensorDataAsSpan<float>()[0];
-        }
-
-        return answer;
+        return answers;
     }
 
     public void Dispose() => _session.Dispose();

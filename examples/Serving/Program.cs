@@ -1,9 +1,11 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
-// Serving: an ASP.NET Core minimal API that serves a model saved with ml.Model.SaveDeepOpt (run by DeepOpt), or its
-// network exported with ml.Model.ConvertToOnnx (a .onnx file, run by ONNX Runtime without TorchSharp).
+// Serving: an ASP.NET Core minimal API that serves a model saved with ml.Model.SaveDeepOpt (run by DeepOpt), the plain
+// ML.NET pipeline of ml.Model.ConvertToOnnxPipeline saved with ml.Model.Save (run by ML.NET alone), or the network
+// exported with ml.Model.ConvertToOnnx (a .onnx file, run by ONNX Runtime without TorchSharp).
 //   POST /predict  a JSON object with the model's input columns, e.g. {"Pixels": [64 numbers]} for the QuickStart's
 //                  model (for a .onnx file, the feature column the network reads); answers
-//                  {"predictedLabel", "score", "probability"?, "modelVersion"}, or 400 with the reason.
+//                  {"predictedLabel", "score", "probability"?, "modelVersion"}, or 400 with the reason. A JSON array
+//                  of such objects (at most 10,000) is a batch, scored together: {"predictions": [...], "modelVersion"}.
 //   GET  /health   {"status": "ok", "modelVersion", "loadedAtUtc", "inputs"}.
 // Replacing the model file (write a new file, then rename it over the old) swaps the model without losing a request.
 // Usage: dotnet run --project examples/Serving -- --model model.zip|model.onnx [--label Label] [--urls http://127.0.0.1:5080]
@@ -46,7 +48,9 @@ app.MapPost("/predict", async (HttpRequest request) =>
         var served = lease.Model;
         try
         {
-            var answer = served.Route.Predict(body.RootElement);
+            var answer = body.RootElement.ValueKind == JsonValueKind.Array
+                ? new Dictionary<string, object?> { ["predictions"] = served.Route.PredictBatch(body.RootElement) }
+                : served.Route.Predict(body.RootElement);
             answer["modelVersion"] = served.Version;
             return Results.Json(answer);
         }

@@ -35,7 +35,7 @@ internal sealed class RequestRow : DataViewRow
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            throw new BadRequestException($"The body must be a JSON object with {Describe(schema, features)}.");
+            throw new BadRequestException($"A row must be a JSON object with {Describe(schema, features)}.");
         }
 
         foreach (var property in body.EnumerateObject())

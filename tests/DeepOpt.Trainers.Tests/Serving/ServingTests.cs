@@ -14,8 +14,9 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 namespace DeepOpt.Trainers.Tests;
 
 /// <summary>
-/// examples/Serving started on a loopback port and sent real HTTP requests, good, bad and during a model swap, on both
-/// routes: a SaveDeepOpt zip run by DeepOpt, and the network exported to ONNX run by ONNX Runtime.
+/// examples/Serving started on a loopback port and sent real HTTP requests, single rows and batches, good, bad and during
+/// a model swap, on the three routes: a SaveDeepOpt zip run by DeepOpt, the plain ML.NET pipeline of ConvertToOnnxPipeline
+/// run by ML.NET alone, and the network exported to ONNX run by ONNX Runtime.
 /// </summary>
 [TestClass]
 public sealed class ServingTests
@@ -24,6 +25,7 @@ public sealed class ServingTests
 
     [TestMethod]
     [DataRow(".zip")]
+    [DataRow(".plain.zip")]
     [DataRow(".onnx")]
     public async Task Predict_GoodAndBadRequests_ScoresLikeTheModelAndAnswers400WithTheReason(string route)
     {
@@ -41,17 +43,30 @@ public sealed class ServingTests
             AssertAnswer(expected[i], answer, $"row {i}");
         }
 
+        // A batch: one request, every row scored together, the answers in order.
+        var (batchStatus, batch) = await server.Post($"[{string.Join(',', rows.Select(Body))}]");
+        Assert.AreEqual(HttpStatusCode.OK, batchStatus, batch.GetRawText());
+        var predictions = batch.GetProperty("predictions").EnumerateArray().ToArray();
+        Assert.HasCount(rows.Count, predictions);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            AssertAnswer(expected[i], predictions[i], $"batch row {i}");
+        }
+
         string zeros = JsonSerializer.Serialize(new float[64]);
         var bad = new (string Body, string Reason)[]
         {
             ("{\"Pixels\": [1, 2]", "The body is not JSON"),
-            ("[1, 2]", "The body must be a JSON object with 'Pixels' (an array of 64 numbers)."),
+            ("[1, 2]", "Row 0: A row must be a JSON object with 'Pixels' (an array of 64 numbers)."),
+            ("\"seven\"", "A row must be a JSON object with 'Pixels'"),
+            ("[]", "A batch must hold 1 to 10000 rows, but got 0."),
+            ($"[{Body(rows[0])}, {Body(rows[1])}, {Body(rows[2])}, {{\"Pixels\": [1, 2]}}]", "Row 3: Column 'Pixels' must be an array of 64 numbers, but got 2 values."),
             ("{}", "Column 'Pixels' is missing."),
             ("{\"Pixels\": [1, 2]}", "Column 'Pixels' must be an array of 64 numbers, but got 2 values."),
             ("{\"Pixels\": \"all\"}", "Column 'Pixels' must be an array of 64 numbers, but got string."),
             ($"{{\"Pixels\": {zeros.Replace("0,", "\"x\",", StringComparison.Ordinal)}}}", "value 0 is \"x\", not a finite number."),
             ($"{{\"Pixels\": {zeros}, \"Colour\": 1}}", "Unknown column 'Colour'."),
-            ($"{{\"Pixels\": {zeros}, \"Label\": \"seven\"}}", route == ".zip" ? "Column 'Label' must be a number." : "Unknown column 'Label'."),
+            ($"{{\"Pixels\": {zeros}, \"Label\": \"seven\"}}", route.EndsWith(".zip", StringComparison.Ordinal) ? "Column 'Label' must be a number." : "Unknown column 'Label'."),
             ($"{{\"Pixels\": {zeros.Replace("0,", "1e300,", StringComparison.Ordinal)}}}", "not a finite number."),
             ("", "The body is not JSON"),
         };
@@ -73,6 +88,7 @@ public sealed class ServingTests
     /// </summary>
     [TestMethod]
     [DataRow(".zip")]
+    [DataRow(".plain.zip")]
     [DataRow(".onnx")]
     public async Task Predict_ModelFileReplacedUnderLoad_NoRequestLostAndTheNewModelServes(string route)
     {
@@ -149,8 +165,9 @@ public sealed class ServingTests
     }
 
     /// <summary>
-    /// An MLP on the digits' pixels, saved at <paramref name="path"/> with SaveDeepOpt (.zip) or exported to ONNX
-    /// (.onnx, where the network is the whole model); the caller disposes it.
+    /// An MLP on the digits' pixels, saved at <paramref name="path"/> with SaveDeepOpt (.zip), as a plain ML.NET pipeline
+    /// with ml.Model.Save (.plain.zip), or exported to ONNX (.onnx, where the network is the whole model); the caller
+    /// disposes it.
     /// </summary>
     private static TransformerChain<ITransformer> SaveDigitsModel(MLContext ml, string path, int hidden)
     {
@@ -162,6 +179,10 @@ public sealed class ServingTests
         if (path.EndsWith(".onnx", StringComparison.Ordinal))
         {
             ml.Model.ConvertToOnnx(model, path);
+        }
+        else if (path.EndsWith(".plain.zip", StringComparison.Ordinal))
+        {
+            ml.Model.Save(ml.Model.ConvertToOnnxPipeline(model, data), data.Schema, path);
         }
         else
         {

@@ -1,5 +1,6 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
+using System.IO.Compression;
 using System.Text.Json;
 using DeepOpt.Trainers;
 using Microsoft.ML;
@@ -8,11 +9,15 @@ using Microsoft.ML.Data;
 namespace DeepOpt.Serving;
 
 /// <summary>
-/// A model saved with SaveDeepOpt, run by DeepOpt: each request becomes one row of the model's input schema and goes
-/// through the model's row-to-row mapper (what PredictionEngine uses), which serves requests at once.
+/// A pipeline zip: one saved with SaveDeepOpt, run by DeepOpt, or one from ConvertToOnnxPipeline saved with plain
+/// ml.Model.Save, run by ML.NET alone. Each request becomes one row of the pipeline's input schema and goes through its
+/// row-to-row mapper (what PredictionEngine uses), which serves requests at once; a batch goes through Transform.
 /// </summary>
-internal sealed class DeepOptRoute : IModelRoute
+internal sealed class PipelineRoute : IModelRoute
 {
+    /// <summary>The entry every SaveDeepOpt zip holds (and plain ML.NET zips do not).</summary>
+    private const string DeepOptManifest = "deepopt-manifest.json";
+
     private static readonly (string Column, string Name)[] s_answers = [("PredictedLabel", "predictedLabel"), ("Score", "score"), ("Probability", "probability")];
 
     private readonly ITransformer _model;
@@ -22,12 +27,18 @@ internal sealed class DeepOptRoute : IModelRoute
     private readonly DataViewSchema.Column[] _outputs;
 
     /// <param name="ml">The context to load into.</param>
-    /// <param name="path">The SaveDeepOpt file.</param>
+    /// <param name="path">The zip: SaveDeepOpt's, or plain ml.Model.Save's.</param>
     /// <param name="labelColumn">The input column requests need not send.</param>
-    public DeepOptRoute(MLContext ml, string path, string labelColumn)
+    public PipelineRoute(MLContext ml, string path, string labelColumn)
     {
-        _model = ml.Model.LoadDeepOpt(path, out _inputSchema);
-        foreach (var deep in ((IEnumerable<ITransformer>)_model).OfType<DeepPredictionTransformer>())
+        bool deepOpt;
+        using (var zip = ZipFile.OpenRead(path))
+        {
+            deepOpt = zip.GetEntry(DeepOptManifest) != null;
+        }
+
+        _model = deepOpt ? ml.Model.LoadDeepOpt(path, out _inputSchema) : ml.Model.Load(path, out _inputSchema);
+        foreach (var deep in DeepOptModels(_model))
         {
             deep.PredictionThreadCount = 1; // one request, one core: concurrent requests fill the others
         }
@@ -43,16 +54,39 @@ internal sealed class DeepOptRoute : IModelRoute
     {
         var row = RequestRow.Parse(body, _inputSchema, _features);
         using var scored = _mapper.GetRow(row, _outputs);
+        return Answer(scored, _outputs);
+    }
+
+    public List<Dictionary<string, object?>> PredictBatch(JsonElement rows)
+    {
+        var parsed = Batch.Parse(rows, row => RequestRow.Parse(row, _inputSchema, _features));
+        var scored = _model.Transform(new RequestRows(_inputSchema, parsed)); // DeepOpt scores the rows in batches
+        var outputs = _outputs.Select(c => scored.Schema[c.Name]).ToArray();
+        var answers = new List<Dictionary<string, object?>>(parsed.Count);
+        using var cursor = scored.GetRowCursor(outputs);
+        while (cursor.MoveNext())
+        {
+            answers.Add(Answer(cursor, outputs));
+        }
+
+        return answers;
+    }
+
+    public void Dispose() => (_model as IDisposable)?.Dispose();
+
+    private static IEnumerable<DeepPredictionTransformer> DeepOptModels(ITransformer model) =>
+        model is IEnumerable<ITransformer> chain ? chain.SelectMany(DeepOptModels) : model is DeepPredictionTransformer deep ? [deep] : [];
+
+    private static Dictionary<string, object?> Answer(DataViewRow scored, DataViewSchema.Column[] outputs)
+    {
         var answer = new Dictionary<string, object?>();
-        foreach (var column in _outputs)
+        foreach (var column in outputs)
         {
             answer[s_answers.First(a => a.Column == column.Name).Name] = Read(scored, column);
         }
 
         return answer;
     }
-
-    public void Dispose() => (_model as IDisposable)?.Dispose();
 
     private static object? Read(DataViewRow row, DataViewSchema.Column column)
     {
