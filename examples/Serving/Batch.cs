@@ -12,16 +12,16 @@ internal static class Batch
 
     /// <summary>Reads each row of a batch body with <paramref name="parse"/>; a bad row's message names it.</summary>
     /// <exception cref="BadRequestException">The batch is empty or too large, or a row does not fit.</exception>
-    public static List<T> Parse<T>(JsonElement body, Func<JsonElement, T> parse)
+    public static List<T> Parse<T>(IReadOnlyList<JsonElement> body, Func<JsonElement, T> parse)
     {
-        int count = body.GetArrayLength();
+        int count = body.Count;
         if (count is 0 or > MaxRows)
         {
             throw new BadRequestException($"A batch must hold 1 to {MaxRows} rows, but got {count}.");
         }
 
         var rows = new List<T>(count);
-        foreach (var row in body.EnumerateArray())
+        foreach (var row in body)
         {
             try
             {

@@ -14,7 +14,7 @@ internal interface IModelRoute : IDisposable
     /// <exception cref="BadRequestException">The body does not fit the model's inputs.</exception>
     Dictionary<string, object?> Predict(JsonElement body);
 
-    /// <summary>The answers to a batch body (a JSON array of rows; see <see cref="Batch"/>), scored together, in order.</summary>
+    /// <summary>The answers to the rows of a batch body (see <see cref="Batch"/>), scored together, in order.</summary>
     /// <exception cref="BadRequestException">The batch is empty or too large, or a row does not fit the model's inputs.</exception>
-    List<Dictionary<string, object?>> PredictBatch(JsonElement rows);
+    List<Dictionary<string, object?>> PredictBatch(IReadOnlyList<JsonElement> rows);
 }

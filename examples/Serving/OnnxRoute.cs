@@ -41,7 +41,7 @@ internal sealed class OnnxRoute : IModelRoute
 
     public Dictionary<string, object?> Predict(JsonElement body) => Score([Features(body)])[0];
 
-    public List<Dictionary<string, object?>> PredictBatch(JsonElement rows) => Score(Batch.Parse(rows, Features));
+    public List<Dictionary<string, object?>> PredictBatch(IReadOnlyList<JsonElement> rows) => Score(Batch.Parse(rows, Features));
 
     /// <summary>The floats of one row, checked against the graph's input.</summary>
     private float[] Features(JsonElement body)

@@ -57,7 +57,7 @@ internal sealed class PipelineRoute : IModelRoute
         return Answer(scored, _outputs);
     }
 
-    public List<Dictionary<string, object?>> PredictBatch(JsonElement rows)
+    public List<Dictionary<string, object?>> PredictBatch(IReadOnlyList<JsonElement> rows)
     {
         var parsed = Batch.Parse(rows, row => RequestRow.Parse(row, _inputSchema, _features));
         var scored = _model.Transform(new RequestRows(_inputSchema, parsed)); // DeepOpt scores the rows in batches

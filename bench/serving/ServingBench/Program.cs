@@ -1,12 +1,14 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
-// The serving benchmark: trains an MLP on the embedded digits' pixels, saves it with SaveDeepOpt (.zip, run by DeepOpt)
-// and exports its network with ConvertToOnnx (.onnx, run by ONNX Runtime), starts examples/Serving once per route on a
+// The serving benchmark: trains an MLP on the embedded digits' pixels, saves it with SaveDeepOpt (.zip, run by DeepOpt),
+// as a plain ML.NET pipeline with ConvertToOnnxPipeline and ml.Model.Save (.plain.zip, run by ML.NET alone), and exports
+// its network with ConvertToOnnx (.onnx, run by ONNX Runtime), starts examples/Serving once per route on a
 // loopback port, and sends --requests requests from each client count (1, 4, 16 by default) to each route, round
 // after round, the order of routes and client counts reversed every other round. Prints throughput, p50 and p99
 // latency and errors per run; per route and client count the median throughput over rounds and its ratio to one
-// client's; each server's resident size; and, per route, a hot swap under 4 clients (a second model renamed over the
-// first) with the time until /health reports it.
-// Usage: dotnet ServingBench.dll --server path/to/Serving.dll [--requests 20000] [--clients 1,4,16] [--rounds 3]
+// client's; each server's resident size; per route, its resident size before, during and after a burst of large
+// batches; and, per route, a hot swap under 4 clients (a second model renamed over the first) with the time until
+// /health reports it.
+// Usage: dotnet ServingBench.dll --server path/to/Serving.dll [--requests 20000] [--clients 1,4,16] [--rounds 3] [--burst-rows 4000]
 
 using System.Diagnostics;
 using System.Globalization;
@@ -22,7 +24,8 @@ string server = Arg("--server") ?? throw new ArgumentException("--server path/to
 int requests = int.Parse(Arg("--requests") ?? "20000", CultureInfo.InvariantCulture);
 int rounds = int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture);
 int[] clientCounts = (Arg("--clients") ?? "1,4,16").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
-string[] routes = [".zip", ".onnx"];
+string[] routes = [".zip", ".plain.zip", ".onnx"];
+int burstRows = int.Parse(Arg("--burst-rows") ?? "4000", CultureInfo.InvariantCulture);
 
 var ml = new MLContext(seed: 1);
 var digits = Digits.Load().ToList();
@@ -35,6 +38,7 @@ foreach (var (name, seed) in new[] { ("model", 1), ("next", 2) })
         .Append<ITransformer>(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"))
         .Fit(data);
     ml.Model.SaveDeepOpt(model, data.Schema, Path.Combine(folder, name + ".zip"));
+    ml.Model.Save(ml.Model.ConvertToOnnxPipeline(model, data), data.Schema, Path.Combine(folder, name + ".plain.zip"));
     ml.Model.ConvertToOnnx(model, Path.Combine(folder, name + ".onnx"));
 }
 
@@ -58,7 +62,7 @@ for (int round = 1; round <= rounds; round++)
             var result = await Run(servers[route].Http, bodies, clients, requests);
             throughput[route][clients].Add(result.PerSecond);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"round {round} {route,-5} clients {clients,2}: {result.PerSecond,7:F0} requests/s, p50 {result.P50:F2} ms, p99 {result.P99:F2} ms, errors {result.Errors}"));
+                $"round {round} {route,-10} clients {clients,2}: {result.PerSecond,7:F0} requests/s, p50 {result.P50:F2} ms, p99 {result.P99:F2} ms, errors {result.Errors}"));
         }
     }
 }
@@ -69,11 +73,38 @@ foreach (string route in routes)
     foreach (int clients in clientCounts)
     {
         double median = Median(throughput[route][clients]);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{route,-5} clients {clients,2}: median {median:F0} requests/s, {median / single:F2} × {clientCounts[0]} client(s)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{route,-10} clients {clients,2}: median {median:F0} requests/s, {median / single:F2} × {clientCounts[0]} client(s)"));
     }
 
     var s = servers[route];
-    Console.WriteLine($"{route,-5} server resident size: {s.ResidentAfterWarmUp} MiB after warm-up, {s.ResidentMiB()} MiB after the runs");
+    Console.WriteLine($"{route,-10} server resident size: {s.ResidentAfterWarmUp} MiB after warm-up, {s.ResidentMiB()} MiB after the runs");
+}
+
+// A burst of large batches per route: 8 clients send 5 batches of --burst-rows rows each; the server's resident size
+// before, at its peak (sampled every 50 ms) and 5 s after, which should fall back to within 20 % of before.
+string burstBody = $"[{string.Join(',', Enumerable.Range(0, burstRows).Select(i => bodies[i % bodies.Length]))}]";
+foreach (string route in routes)
+{
+    var s = servers[route];
+    await Task.Delay(2000);
+    Console.WriteLine($"server: before the burst: {await s.Http.GetStringAsync("/health")}");
+    long before = s.ResidentMiB(), peak = before;
+    using var sampling = new CancellationTokenSource();
+    var sampler = Task.Run(async () =>
+    {
+        while (!sampling.IsCancellationRequested)
+        {
+            peak = Math.Max(peak, s.ResidentMiB());
+            await Task.Delay(50);
+        }
+    });
+    var burst = await Run(s.Http, [burstBody], 8, 40);
+    sampling.Cancel();
+    await sampler;
+    await Task.Delay(5000);
+    long after = s.ResidentMiB();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{route,-10} burst of 40 batches of {burstRows} rows from 8 clients: {burst.Errors} errors, p50 {burst.P50:F0} ms; resident {before} MiB before, {peak} MiB at the peak, {after} MiB 5 s after ({(double)after / before:F2} × before)"));
 }
 
 // A hot swap under load per route: 4 clients run while the second model is renamed over the first.
@@ -92,7 +123,7 @@ foreach (string route in routes)
 
     double swapMilliseconds = swapWatch.Elapsed.TotalMilliseconds;
     var during = await load;
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{route,-5} hot swap under 4 clients: the new model served {swapMilliseconds:F0} ms after the rename; {during.Errors} errors in {requests} requests, p99 {during.P99:F2} ms"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{route,-10} hot swap under 4 clients: the new model served {swapMilliseconds:F0} ms after the rename; {during.Errors} errors in {requests} requests, p99 {during.P99:F2} ms"));
     s.Dispose();
 }
 
@@ -157,7 +188,7 @@ internal sealed class ServerProcess : IDisposable
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { if (e.Data?.Contains("resident size", StringComparison.Ordinal) == true) { Console.WriteLine($"server: {e.Data.Trim()}"); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data != null) { Console.Error.WriteLine($"server: {e.Data}"); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

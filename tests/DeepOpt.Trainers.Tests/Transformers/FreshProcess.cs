@@ -50,12 +50,12 @@ internal static class FreshProcess
     /// <summary>Runs tests/DeepOpt.PlainMlNetCheck, which has only ML.NET, on a pipeline saved with plain ml.Model.Save.</summary>
     /// <returns>The child's exit code and everything it wrote.</returns>
     public static (int ExitCode, string Output) PlainMlNet(string pipelinePath, string dataPath, string task, string scoredPath) =>
-        Run(120_000, "PlainMlNetCheck", pipelinePath, dataPath, task, scoredPath);
+        RunProgram("PlainMlNetCheck", 120_000, [pipelinePath, dataPath, task, scoredPath]);
 
     private static (int ExitCode, string Output) Run(int timeoutMilliseconds, params string[] arguments) =>
-        Run(timeoutMilliseconds, "ModelLoadCheck", arguments);
+        RunProgram("ModelLoadCheck", timeoutMilliseconds, arguments);
 
-    private static (int ExitCode, string Output) Run(int timeoutMilliseconds, string program, params string[] arguments)
+    private static (int ExitCode, string Output) RunProgram(string program, int timeoutMilliseconds, string[] arguments)
     {
         var checker = typeof(FreshProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == program).Value!;
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
