@@ -11,6 +11,7 @@
 using DeepOpt.AutoML;
 using DeepOpt.AutoML.Pruners;
 using DeepOpt.Examples;
+using DeepOpt.Reports;
 using DeepOpt.Reports.Live;
 using DeepOpt.Reports.Sweep;
 using DeepOpt.Trainers;

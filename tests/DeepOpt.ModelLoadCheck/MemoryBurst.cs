@@ -10,7 +10,8 @@ using Microsoft.ML.Data;
 /// <summary>
 /// What DeepOpt leaves of the process: after predicting with a loaded model (or after training one), a burst of 64
 /// native blocks of 4 MiB is written and freed, as a burst of large batches would. Prints the native settings DeepOpt
-/// applied and the resident size before the burst, at its peak and after it, in MiB.
+/// applied and the resident size before the burst, at its peak, after it, and after NativeSettings.ReleaseFreedMemory,
+/// in MiB.
 /// </summary>
 public static class MemoryBurst
 {
@@ -44,8 +45,10 @@ public static class MemoryBurst
         }
 
         long after = ResidentMiB();
+        NativeSettings.ReleaseFreedMemory();
+        long released = ResidentMiB();
         Console.WriteLine($"applied: {NativeSettings.Applied ?? "nothing"}");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"resident MiB before {before} peak {peak} after {after}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"resident MiB before {before} peak {peak} after {after} released {released}"));
         return 0;
     }
 

@@ -12,6 +12,7 @@ using DeepOpt.AutoML;
 using DeepOpt.AutoML.Pruners;
 using DeepOpt.AutoML.SearchSpace;
 using DeepOpt.Examples;
+using DeepOpt.Reports;
 using DeepOpt.Reports.Sweep;
 using DeepOpt.Trainers;
 using Microsoft.ML;

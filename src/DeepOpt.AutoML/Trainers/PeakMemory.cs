@@ -1,6 +1,6 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
-using System.Runtime.InteropServices;
+using DeepOpt.Trainers;
 
 namespace DeepOpt.AutoML;
 
@@ -8,8 +8,8 @@ namespace DeepOpt.AutoML;
 /// <remarks>
 /// DeepOpt keeps glibc from trimming its heap during training (see the trainers' malloc settings), so freed native
 /// memory would stay with the process from one trial to the next, and every trial's peak would include the largest
-/// earlier trial's. The first thing a measurement does is hand that freed memory back (<c>malloc_trim</c>), so the
-/// peak is the trial's own.
+/// earlier trial's. The first thing a measurement does is hand that freed memory back
+/// (<see cref="NativeSettings.ReleaseFreedMemory"/>), so the peak is the trial's own.
 /// </remarks>
 internal sealed class PeakMemory : IDisposable
 {
@@ -18,7 +18,7 @@ internal sealed class PeakMemory : IDisposable
 
     public PeakMemory()
     {
-        TrimNativeHeap();
+        NativeSettings.ReleaseFreedMemory();
         Sample(null);
         _timer = new Timer(Sample, null, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50));
     }
@@ -34,27 +34,6 @@ internal sealed class PeakMemory : IDisposable
     }
 
     public void Dispose() => _timer.Dispose();
-
-    /// <summary>Returns the native heap's free pages to the system, where the C library is glibc.</summary>
-    private static void TrimNativeHeap()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
-        try
-        {
-            _ = MallocTrim(0);
-        }
-        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
-        {
-            // Not glibc (musl has no malloc_trim): its heap is not kept untrimmed either.
-        }
-    }
-
-    [DllImport("libc", EntryPoint = "malloc_trim")]
-    private static extern int MallocTrim(nuint pad);
 
     private void Sample(object? state)
     {

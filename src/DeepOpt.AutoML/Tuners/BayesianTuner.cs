@@ -97,8 +97,11 @@ public sealed class BayesianTuner : ITuner
         _model = new GaussianProcess([.. columnGroup], [.. lengthscales], [.. minimum]);
     }
 
-    /// <summary>Gets how many times the hyperparameters were refitted (benchmarks time the refit trials apart).</summary>
-    internal int RefitCount { get; private set; }
+    /// <summary>
+    /// Gets how many times the Gaussian process's hyperparameters were refitted so far: a proposal that refits costs
+    /// more than one that only updates the model, so a benchmark can time those trials apart.
+    /// </summary>
+    public int RefitCount { get; private set; }
 
     /// <inheritdoc/>
     public Parameter Propose(TrialSettings settings)

@@ -3,7 +3,7 @@
 using System.Globalization;
 using DeepOpt.AutoML.Experiment;
 using DeepOpt.AutoML.Storage;
-using DeepOpt.Examples;
+using DeepOpt.Reports;
 using DeepOpt.Reports.Sweep;
 
 namespace DeepOpt.Cli.Commands;

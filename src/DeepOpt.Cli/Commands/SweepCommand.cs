@@ -4,7 +4,7 @@ using DeepOpt.AutoML;
 using DeepOpt.AutoML.Pruners;
 using DeepOpt.Cli.Config;
 using DeepOpt.Cli.Data;
-using DeepOpt.Examples;
+using DeepOpt.Reports;
 using DeepOpt.Reports.Live;
 using Microsoft.ML;
 

@@ -1,7 +1,6 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
 using System.Diagnostics;
-using Microsoft.ML.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,7 +21,7 @@ internal static class TrainingEngine
     /// <param name="task">The task, which fixes loss and metric.</param>
     /// <param name="seed">The seed of initialisation, shuffling and dropout.</param>
     /// <param name="device">The device.</param>
-    /// <param name="log">MLContext's log channel, or null.</param>
+    /// <param name="log">Where the engine's informational lines go (the estimators pass MLContext's log), or null.</param>
     /// <param name="cancellation">Checked before every batch.</param>
     public static (nn.Module<Tensor, Tensor> Network, IReadOnlyList<EpochReport> History) Fit(
         Func<nn.Module<Tensor, Tensor>> build,
@@ -32,12 +31,12 @@ internal static class TrainingEngine
         PredictionKind task,
         int seed,
         Device device,
-        IChannel? log,
+        Action<string>? log,
         CancellationToken cancellation)
     {
-        if (NativeSettings.ApplyOnce(out string applied) && log != null)
+        if (NativeSettings.ApplyOnce(out string applied))
         {
-            MlNetInternals.Info(log, $"DeepOpt native settings for training: {applied}.");
+            log?.Invoke($"DeepOpt native settings for training: {applied}.");
         }
 
         using var distillation = options.Teacher == null ? null : new Distillation(options.Teacher, train.Spec, options.DistillationTemperature, options.DistillationAlpha);
@@ -73,7 +72,7 @@ internal static class TrainingEngine
         PredictionKind Task,
         int Seed,
         Device Device,
-        IChannel? Log,
+        Action<string>? Log,
         CancellationToken Cancellation,
         IBatchAugmenter? Augmenter,
         Distillation? Distillation);
@@ -156,18 +155,12 @@ internal static class TrainingEngine
                 var report = new EpochReport(epoch + 1, options.Epochs, lossSum / batches, validationLoss, validationMetric, rate, watch.Elapsed.TotalSeconds);
                 history.Add(report);
                 options.Progress?.Report(report);
-                if (log != null)
-                {
-                    MlNetInternals.Info(log, Describe(report));
-                }
+                log?.Invoke(Describe(report));
                 double trainLoss = report.TrainLoss;
                 schedule.EndEpoch(epoch, Monitored(options.PlateauMonitor, report) ?? trainLoss);
                 if (stopping.EndEpoch(network, Monitored(options.EarlyStoppingMonitor, report)))
                 {
-                    if (log != null)
-                    {
-                        MlNetInternals.Info(log, $"Early stopping after epoch {epoch + 1}: no improvement for {options.EarlyStoppingPatience} epochs.");
-                    }
+                    log?.Invoke($"Early stopping after epoch {epoch + 1}: no improvement for {options.EarlyStoppingPatience} epochs.");
 
                     break;
                 }

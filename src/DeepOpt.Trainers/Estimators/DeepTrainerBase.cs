@@ -100,7 +100,7 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
         int width = Task == PredictionKind.MulticlassClassification ? all.ClassCount : 1;
         using var channel = _environment.Start("DeepOpt");
         var (network, history) = TrainingEngine.Fit(
-            () => options.BuildNetwork(all.FeatureSize, width), train, validation, options, Task, _seed, device, channel, options.CancellationToken);
+            () => options.BuildNetwork(all.FeatureSize, width), train, validation, options, Task, _seed, device, message => MlNetInternals.Info(channel, message), options.CancellationToken);
         var description = new ModelDescription(Task, all.ClassCount, all.Spec, keyValues, options.Clone(keepRuntimeMembers: false), history);
         return new DeepPredictionTransformer(description, network, device);
     }

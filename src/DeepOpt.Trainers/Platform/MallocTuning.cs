@@ -56,6 +56,27 @@ internal static class MallocTuning
         }
     }
 
+    /// <summary>Returns the heap's free pages to the system, where the C library is glibc.</summary>
+    internal static void Trim()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        try
+        {
+            _ = MallocTrim(0);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc (musl has no malloc_trim): its heap is not kept untrimmed either.
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int MallocTrim(nuint pad);
+
     [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int SetOption(int parameter, int value);
 }

@@ -35,6 +35,14 @@ public static class NativeSettings
     /// <returns>What was applied, or why nothing was, in one line.</returns>
     public static string ApplyForTraining() => s_applied.Value;
 
+    /// <summary>
+    /// Gives the native heap's free pages back to the system (glibc's <c>malloc_trim</c>), which the training settings
+    /// keep from happening on its own. Call it between fits to measure one fit's memory, as the sweep's trial runner
+    /// does before each trial, or after training in a process that goes on to serve. Does nothing where the C library
+    /// is not glibc.
+    /// </summary>
+    public static void ReleaseFreedMemory() => MallocTuning.Trim();
+
     /// <summary>Applies the settings and says whether this is the first call to ask, which reports them.</summary>
     internal static bool ApplyOnce(out string applied)
     {

@@ -1,6 +1,5 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
-using Microsoft.ML.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -53,10 +52,10 @@ internal sealed class OneDnnCheck
     public string? Fault { get; private set; }
 
     /// <summary>Checks the layers of <paramref name="network"/> that have not been checked yet.</summary>
-    public void Ensure(nn.Module network, Device device, IChannel? log) => Ensure(LayerCase.Of(network), device, log);
+    public void Ensure(nn.Module network, Device device, Action<string>? log) => Ensure(LayerCase.Of(network), device, log);
 
     /// <summary>Checks the given layer shapes that have not been checked yet.</summary>
-    internal void Ensure(IEnumerable<LayerCase> layers, Device device, IChannel? log)
+    internal void Ensure(IEnumerable<LayerCase> layers, Device device, Action<string>? log)
     {
         if (device.type != DeviceType.CPU || Environment.GetEnvironmentVariable("DEEPOPT_ONEDNN_CHECK") == "0")
         {
@@ -83,10 +82,7 @@ internal sealed class OneDnnCheck
                     + "kernels compute convolutions and recurrent layers in this process from now on (slower, right). "
                     + "DEEPOPT_ONEDNN_CHECK=0 skips this check.";
                 Console.Error.WriteLine(message);
-                if (log != null)
-                {
-                    MlNetInternals.Info(log, message);
-                }
+                log?.Invoke(message);
             }
         }
     }

@@ -21,6 +21,16 @@ public sealed class CnnNetworkTests
     }
 
     [TestMethod]
+    public void Dispose_ResidualNetworkWithBatchNorm_ReleasesEveryParameterAndBuffer()
+    {
+        var network = new CnnNetwork(3, new CnnOptions { ImageHeight = 8, ImageWidth = 8, ConvFilters = [4, 8], BatchNorm = true, Residual = true });
+        var tensors = network.parameters().Concat(network.buffers()).ToList();
+        Assert.IsGreaterThan(10, tensors.Count);
+        network.Dispose();
+        Assert.IsTrue(tensors.All(t => t.IsInvalid), $"{tensors.Count(t => !t.IsInvalid)} of {tensors.Count} tensors still hold native memory");
+    }
+
+    [TestMethod]
     public void Initialize_Default_IsPyTorchsUniformOverSqrtFanIn()
     {
         // PyTorch's Conv2d and Linear reset_parameters: kaiming_uniform_(a=√5) for weights, which is U(−1/√fan_in, 1/√fan_in),

@@ -4,7 +4,7 @@ using System.Globalization;
 using DeepOpt.AutoML.Experiment;
 using DeepOpt.AutoML.SearchSpace;
 
-namespace DeepOpt.Examples;
+namespace DeepOpt.Reports;
 
 /// <summary>Prints one line per trial as a sweep runs: its state, parameters, metric, duration and the best so far
 /// (for a maximised metric such as accuracy).</summary>
