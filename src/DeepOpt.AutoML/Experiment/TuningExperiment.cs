@@ -60,31 +60,22 @@ namespace DeepOpt.AutoML.Experiment;
 /// </example>
 public sealed class TuningExperiment : IIntermediateReporter, IDisposable
 {
-    private readonly object _gate = new();
-    private readonly Dictionary<int, TrialSettings> _running = [];
-    private readonly List<TrialResult> _finished = [];
-    private readonly Dictionary<int, TrialResult> _progress = [];
-    private readonly HashSet<int> _told = [];
-    private readonly HashSet<int> _reportedPending = [];
+    private readonly object _open = new();
     private ITuner? _tuner;
     private ITrialRunner? _runner;
     private IMonitor? _monitor;
     private IPruner? _pruner;
     private int? _maxTrials;
     private TimeSpan? _timeBudget;
-    private Exception? _firstFailure;
-    private string? _firstFailureMessage;
     private ITrialStore? _store;
     private bool _ownsStore;
-    private bool _opened;
     private string _sweepName = "default";
     private string? _workerId;
-    private WorkerIdentity? _worker;
     private SearchSpace.SearchSpace? _searchSpace;
     private TimeSpan _heartbeatTimeout = TimeSpan.FromSeconds(60);
     private int _parallelTrials = 1;
-    private TrialHeartbeat? _heartbeat;
     private TimeProvider _timeProvider = TimeProvider.System;
+    private TrialLedger? _ledger;
 
     /// <summary>Gets why the last <see cref="RunAsync"/> ended before its budget, or null when it did not.</summary>
     /// <value>For example that every configuration of a finite search space has been evaluated (the message names the
@@ -92,19 +83,10 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
     public string? StopReason { get; private set; }
 
     /// <summary>Gets the best completed trial so far (lowest loss), or null.</summary>
-    public TrialResult? BestResult { get; private set; }
+    public TrialResult? BestResult => _ledger?.Best;
 
     /// <summary>Gets the finished trials (completed, pruned, failed and canceled), in the order they finished.</summary>
-    public IReadOnlyList<TrialResult> Trials
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _finished.ToArray();
-            }
-        }
-    }
+    public IReadOnlyList<TrialResult> Trials => _ledger?.Finished ?? [];
 
     /// <summary>Sets the tuner that proposes configurations.</summary>
     /// <param name="tuner">The tuner.</param>
@@ -178,140 +160,23 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
     /// unevaluated point of the space.</remarks>
     /// <exception cref="TrialStoreException">The store failed, or holds this sweep with a different search space.</exception>
     /// <exception cref="SearchSpaceExhaustedException">Every configuration of the (finite) search space has been evaluated.</exception>
-    public TrialSettings Ask() => TryAsk(null)!;
+    public TrialSettings Ask() => Ledger().Ask(null)!;
 
     /// <summary>Records an intermediate value of a running trial and asks the pruner whether to stop it.</summary>
     /// <param name="trialId">The id <see cref="Ask"/> gave.</param>
     /// <param name="value">The value.</param>
     /// <returns>True when the pruner says the trial should stop.</returns>
-    public bool Report(int trialId, IntermediateValue value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        lock (_gate)
-        {
-            if (!_progress.TryGetValue(trialId, out var running))
-            {
-                throw new InvalidOperationException($"Trial {trialId} is not running: it was never asked for, or it was already told.");
-            }
-
-            running.IntermediateValues.Add(value);
-            running.Loss = value.Loss;
-            running.Metric = value.Metric;
-            _store!.ReportIntermediate(_sweepName, trialId, [.. running.IntermediateValues]);
-            if (_pruner == null)
-            {
-                return false;
-            }
-
-            // Every other trial of the sweep, other workers' included, as the store has them.
-            var others = _store.GetTrials(_sweepName).Where(t => t.TrialId != trialId).Select(t => t.Result).ToList();
-            return _pruner.ShouldPrune(running, others);
-        }
-    }
+    public bool Report(int trialId, IntermediateValue value) => Ledger().Report(trialId, value);
 
     /// <summary>Finishes a running trial with its result; a NaN or infinite loss makes it failed.</summary>
     /// <param name="trialId">The id <see cref="Ask"/> gave.</param>
     /// <param name="result">The result.</param>
-    public void Tell(int trialId, TrialResult result)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        lock (_gate)
-        {
-            var progress = TakeRunning(trialId);
-            var settings = progress.TrialSettings;
-            result.TrialSettings = settings;
-            settings.EndedAtUtc ??= UtcNow();
-            if (result.IntermediateValues.Count == 0)
-            {
-                result.IntermediateValues = progress.IntermediateValues;
-            }
-
-            try
-            {
-                if (result.IsPruned)
-                {
-                    FinishPruned(result);
-                    return;
-                }
-
-                if (result.IsFailed)
-                {
-                    result.State = TrialState.Failed;
-                    result.ErrorMessage ??= $"The trial returned a loss of {result.Loss}.";
-                    Finish(result, null);
-                    return;
-                }
-
-                result.State = TrialState.Completed;
-                _tuner!.Update(result);
-                _finished.Add(result);
-                _monitor?.ReportCompletedTrial(result);
-                if (BestResult == null || result.Loss < BestResult.Loss)
-                {
-                    BestResult = result;
-                    _monitor?.ReportBestTrial(result);
-                }
-            }
-            finally
-            {
-                Persist(result);
-            }
-        }
-    }
+    public void Tell(int trialId, TrialResult result) => Ledger().Tell(trialId, result);
 
     /// <summary>Finishes a running trial as failed.</summary>
     /// <param name="trialId">The id <see cref="Ask"/> gave.</param>
     /// <param name="exception">Why it failed.</param>
-    public void Tell(int trialId, Exception exception) => End(trialId, exception, canceled: false);
-
-    /// <summary>Ends a running trial that threw: as canceled when the run's cancellation stopped it, else as failed
-    /// (or pruned, for <see cref="TrialPrunedException"/>).</summary>
-    private void End(int trialId, Exception exception, bool canceled)
-    {
-        ArgumentNullException.ThrowIfNull(exception);
-        lock (_gate)
-        {
-            var progress = TakeRunning(trialId);
-            var settings = progress.TrialSettings;
-            settings.EndedAtUtc ??= UtcNow();
-            var result = new TrialResult
-            {
-                TrialSettings = settings,
-                Loss = double.NaN,
-                Metric = double.NaN,
-                State = TrialState.Failed,
-                ErrorMessage = exception.Message,
-                DurationInMilliseconds = (settings.EndedAtUtc.Value - settings.StartedAtUtc).TotalMilliseconds,
-                IntermediateValues = progress.IntermediateValues,
-            };
-            try
-            {
-                if (exception is TrialPrunedException)
-                {
-                    result.State = TrialState.Pruned;
-                    FinishPruned(result);
-                    return;
-                }
-
-                if (canceled)
-                {
-                    // Not the configuration's fault: kept with what it reported; the tuner frees its place, learning nothing.
-                    result.State = TrialState.Canceled;
-                    result.ErrorMessage = "stopped by the cancellation or the time budget";
-                    _tuner!.Update(result);
-                    _finished.Add(result);
-                    _monitor?.ReportCanceledTrial(result);
-                    return;
-                }
-
-                Finish(result, exception);
-            }
-            finally
-            {
-                Persist(result);
-            }
-        }
-    }
+    public void Tell(int trialId, Exception exception) => Ledger().End(trialId, exception, canceled: false);
 
     /// <summary>Runs trials until a budget is spent or <paramref name="cancellationToken"/> fires.</summary>
     /// <param name="cancellationToken">Stops the loop within one trial.</param>
@@ -339,7 +204,8 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
 
         // Up to K trials at once; the budget is checked by the store, across every worker of the sweep.
         StopReason = null;
-        Synchronize();
+        var ledger = Ledger();
+        ledger.Replay();
         var active = new List<Task>();
         bool spent = false;
         while (true)
@@ -349,7 +215,7 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
                 TrialSettings? settings;
                 try
                 {
-                    settings = TryAsk(_maxTrials);
+                    settings = ledger.Ask(_maxTrials);
                 }
                 catch (SearchSpaceExhaustedException ex)
                 {
@@ -364,8 +230,8 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
                     break;
                 }
 
-                _monitor?.ReportRunningTrial(settings);
-                active.Add(RunTrialAsync(_runner, settings, budget.Token));
+                ledger.Started(settings);
+                active.Add(RunTrialAsync(ledger, _runner, settings, budget.Token));
             }
 
             if (active.Count == 0)
@@ -378,18 +244,18 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
             await done.ConfigureAwait(false);
         }
 
-        Synchronize();
+        ledger.Replay();
 
-        if (BestResult != null)
+        if (ledger.Best is { } best)
         {
-            return BestResult;
+            return best;
         }
 
         // A trial cut short by the caller or the clock is canceled, not failed: then report why the run stopped.
-        if (_firstFailureMessage != null)
+        if (ledger.FirstFailureMessage != null)
         {
             throw new InvalidOperationException(
-                $"All {_finished.Count(t => t.IsFailed)} trials failed. The first failure: {_firstFailureMessage}", _firstFailure);
+                $"All {ledger.Finished.Count(t => t.IsFailed)} trials failed. The first failure: {ledger.FirstFailureMessage}", ledger.FirstFailure);
         }
 
         if (StopReason != null)
@@ -513,223 +379,71 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
     /// <summary>Stops the heartbeat and closes a store the experiment opened from a path or connection string.</summary>
     public void Dispose()
     {
-        lock (_gate)
+        lock (_open)
         {
-            _heartbeat?.Dispose();
-            _heartbeat = null;
-            if (_ownsStore)
+            if (_ledger != null)
+            {
+                _ledger.Dispose();
+            }
+            else if (_ownsStore)
             {
                 _store?.Dispose();
-                _ownsStore = false;
             }
+
+            _ownsStore = false;
         }
     }
 
-    private TrialSettings? TryAsk(int? maxTrials)
-    {
-        var tuner = _tuner ?? throw new InvalidOperationException("Set a tuner with SetTuner before asking for a trial.");
-        lock (_gate)
-        {
-            var store = Open();
-            TrialSettings? settings = null;
-            var stored = store.StartTrial(_sweepName, _worker!, maxTrials, _heartbeatTimeout, (trialId, history) =>
-            {
-                Absorb(history);
-                settings = new TrialSettings { TrialId = trialId, StartedAtUtc = UtcNow(), Reporter = this };
-                settings.Parameter = DistinctProposals.Propose(tuner, settings, history, _searchSpace, _sweepName);
-                return settings.Parameter;
-            });
-            if (stored == null)
-            {
-                return null;
-            }
-
-            _running.Add(settings!.TrialId, settings);
-            _progress.Add(settings.TrialId, new TrialResult
-            {
-                TrialSettings = settings,
-                State = TrialState.Running,
-                Loss = double.NaN,
-                Metric = double.NaN,
-            });
-            _heartbeat ??= new TrialHeartbeat(store, _sweepName, _worker!.WorkerId,
-                TimeSpan.FromMilliseconds(Math.Max(50, _heartbeatTimeout.TotalMilliseconds / 4)), RunningTrialIds, _timeProvider);
-            return settings;
-        }
-    }
-
-    private async Task RunTrialAsync(ITrialRunner runner, TrialSettings settings, CancellationToken cancellationToken)
+    private static async Task RunTrialAsync(TrialLedger ledger, ITrialRunner runner, TrialSettings settings, CancellationToken cancellationToken)
     {
         try
         {
             var result = await runner.RunAsync(settings, cancellationToken).ConfigureAwait(false);
-            Tell(settings.TrialId, result ?? throw new InvalidOperationException("The trial runner returned no result."));
+            ledger.Tell(settings.TrialId, result ?? throw new InvalidOperationException("The trial runner returned no result."));
         }
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {
-            End(settings.TrialId, ex, canceled: true);
+            ledger.End(settings.TrialId, ex, canceled: true);
         }
         catch (Exception ex) when (ex is not TrialStoreException)
         {
-            Tell(settings.TrialId, ex);
+            ledger.End(settings.TrialId, ex, canceled: false);
         }
     }
 
-    private IReadOnlyCollection<int> RunningTrialIds()
+    /// <summary>The ledger, made at the first trial: the sweep opened once (created, or checked to have this experiment's
+    /// search space), with the configuration as it is then.</summary>
+    private TrialLedger Ledger()
     {
-        lock (_gate)
+        var tuner = _tuner ?? throw new InvalidOperationException("Set a tuner with SetTuner before asking for a trial.");
+        lock (_open)
         {
-            return [.. _running.Keys];
-        }
-    }
+            if (_ledger != null)
+            {
+                return _ledger;
+            }
 
-    /// <summary>Opens the sweep once: creates it, or checks the stored one has this experiment's search space.</summary>
-    private ITrialStore Open()
-    {
-        _store ??= new InMemoryTrialStore(_timeProvider);
-        _worker ??= WorkerIdentity.ForThisProcess(_workerId);
-        if (!_opened)
-        {
+            var store = _store ??= new InMemoryTrialStore(_timeProvider);
+            var worker = WorkerIdentity.ForThisProcess(_workerId);
             var settings = new Dictionary<string, string?>
             {
                 ["maxTrials"] = _maxTrials?.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["trainingTimeInSeconds"] = _timeBudget?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["tuner"] = _tuner?.GetType().FullName,
+                ["tuner"] = tuner.GetType().FullName,
                 ["pruner"] = _pruner?.GetType().FullName,
             };
             string definition = SweepDefinition.ToJson(_searchSpace, settings);
-            string stored = _store.OpenSweep(_sweepName, definition);
-            SweepDefinition.EnsureSameSpace(stored, definition, _sweepName, _store.Location);
-            _opened = true;
-        }
-
-        return _store;
-    }
-
-    /// <summary>Brings the tuner and the trial list up to date with the store (other workers, earlier runs).</summary>
-    private void Synchronize()
-    {
-        lock (_gate)
-        {
-            Absorb(Open().GetTrials(_sweepName));
+            _ledger = TrialLedger.Open(tuner, _pruner, _monitor, _searchSpace, this, _timeProvider,
+                running => SweepStore.Open(store, _ownsStore, _sweepName, worker, definition, _heartbeatTimeout, _timeProvider, running));
+            return _ledger;
         }
     }
-
-    /// <summary>Tells the tuner every finished trial it has not heard of (a replay) and every running trial that is
-    /// not this experiment's (so it can avoid proposing the same point).</summary>
-    private void Absorb(IReadOnlyList<StoredTrial> history)
-    {
-        foreach (var trial in history)
-        {
-            if (_running.ContainsKey(trial.TrialId))
-            {
-                continue;
-            }
-
-            if (trial.IsFinished && _told.Add(trial.TrialId))
-            {
-                _tuner!.Update(TrialCopiesForTuner(trial.Result));
-                _finished.Add(trial.Result);
-                if (trial.State == TrialState.Completed && double.IsFinite(trial.Result.Loss)
-                    && (BestResult == null || trial.Result.Loss < BestResult.Loss))
-                {
-                    BestResult = trial.Result;
-                }
-
-                if (trial.State == TrialState.Failed)
-                {
-                    _firstFailureMessage ??= trial.Result.ErrorMessage;
-                }
-            }
-            else if (trial.State == TrialState.Running && _reportedPending.Add(trial.TrialId))
-            {
-                _tuner!.ReportPending(trial.Result.TrialSettings);
-            }
-        }
-    }
-
-    /// <summary>A stored trial as the tuner sees it: a fresh copy, so a tuner that keeps or edits it cannot change
-    /// the trial list.</summary>
-    private static TrialResult TrialCopiesForTuner(TrialResult result) => new()
-    {
-        TrialSettings = new TrialSettings
-        {
-            TrialId = result.TrialSettings.TrialId,
-            Parameter = SearchSpace.Parameter.FromJson(result.TrialSettings.Parameter.ToJson()),
-            StartedAtUtc = result.TrialSettings.StartedAtUtc,
-            EndedAtUtc = result.TrialSettings.EndedAtUtc,
-        },
-        Metric = result.Metric,
-        Loss = result.Loss,
-        DurationInMilliseconds = result.DurationInMilliseconds,
-        State = result.State,
-        ErrorMessage = result.ErrorMessage,
-        IntermediateValues = [.. result.IntermediateValues],
-        PeakMemoryInMegaByte = result.PeakMemoryInMegaByte,
-    };
-
-    /// <summary>Writes a finished trial to the store; the last step of every tell, done even when a tuner or
-    /// monitor threw.</summary>
-    private void Persist(TrialResult result)
-    {
-        int trialId = result.TrialSettings.TrialId;
-        _told.Add(trialId);
-        if (_running.Count == 0)
-        {
-            _heartbeat?.Dispose();
-            _heartbeat = null;
-        }
-
-        // False when another worker reclaimed the trial meanwhile: the store's record (failed) stands.
-        _store!.FinishTrial(_sweepName, _worker!.WorkerId, result);
-    }
-
-    private DateTime UtcNow() => _timeProvider.GetUtcNow().UtcDateTime;
 
     private void EnsureNotStarted(string method)
     {
-        if (_opened)
+        if (_ledger != null)
         {
             throw new InvalidOperationException($"Call {method} before the first trial starts: the sweep is already open.");
         }
-    }
-
-    private TrialResult TakeRunning(int trialId)
-    {
-        if (!_running.Remove(trialId) || !_progress.Remove(trialId, out var progress))
-        {
-            throw new InvalidOperationException(
-                $"Trial {trialId} is not running: it was never asked for, or it was already told.");
-        }
-
-        return progress;
-    }
-
-    private void FinishPruned(TrialResult pruned)
-    {
-        // A pruned trial keeps its last reported value: it is what the trial reached, and tuners read it as such.
-        if (!double.IsFinite(pruned.Loss) && pruned.IntermediateValues.Count > 0)
-        {
-            pruned.Loss = pruned.IntermediateValues[^1].Loss;
-            pruned.Metric = pruned.IntermediateValues[^1].Metric;
-        }
-
-        pruned.ErrorMessage = null;
-        _tuner!.Update(pruned);
-        _finished.Add(pruned);
-        _monitor?.ReportPrunedTrial(pruned);
-    }
-
-    private void Finish(TrialResult failed, Exception? exception)
-    {
-        _tuner!.Update(failed);
-        _finished.Add(failed);
-        if (_firstFailureMessage == null)
-        {
-            _firstFailure = exception;
-            _firstFailureMessage = failed.ErrorMessage;
-        }
-
-        _monitor?.ReportFailTrial(failed.TrialSettings, exception);
     }
 }

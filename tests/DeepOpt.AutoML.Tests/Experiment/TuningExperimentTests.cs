@@ -169,6 +169,41 @@ public class TuningExperimentTests
         Assert.ThrowsExactly<InvalidOperationException>(() => experiment.Tell(99, new TrialResult { Loss = 1 }));
     }
 
+    /// <summary>
+    /// A monitor that takes its time over one trial's end must not hold up another trial's report: monitors, tuners
+    /// and the store are called outside the experiment's bookkeeping lock.
+    /// </summary>
+    [TestMethod]
+    public async Task Report_WhileAMonitorHandlesAnotherTrialsEnd_DoesNotWaitForIt()
+    {
+        using var monitorEntered = new ManualResetEventSlim();
+        using var releaseMonitor = new ManualResetEventSlim();
+        var monitor = new RecordingMonitor
+        {
+            OnCompleted = _ =>
+            {
+                monitorEntered.Set();
+                releaseMonitor.Wait(TimeSpan.FromMinutes(2));
+            },
+        };
+        using var experiment = new TuningExperiment().SetTuner(new RandomSearchTuner(Space(), 0)).SetMonitor(monitor);
+        var first = experiment.Ask();
+        var second = experiment.Ask();
+        var tell = Task.Run(() => experiment.Tell(first.TrialId, new TrialResult { Loss = 1 }));
+        Assert.IsTrue(monitorEntered.Wait(TimeSpan.FromMinutes(2)), "the monitor never heard of the first trial");
+
+        // A deadlock guard, not a speed check: before the split, Report waited for the monitor to return.
+        var report = Task.Run(() => experiment.Report(second.TrialId, new IntermediateValue(1, 0.5, 0.5)));
+        bool reported = report.Wait(TimeSpan.FromSeconds(30));
+        releaseMonitor.Set();
+        await tell;
+        Assert.IsTrue(reported, "Report waited for a monitor busy with another trial");
+        Assert.IsFalse(await report);
+        experiment.Tell(second.TrialId, new TrialResult { Loss = 0.5 });
+        Assert.HasCount(2, experiment.Trials);
+        Assert.AreEqual(0.5, experiment.BestResult!.Loss);
+    }
+
     [TestMethod]
     public async Task RunAsync_NoBudget_Throws()
     {

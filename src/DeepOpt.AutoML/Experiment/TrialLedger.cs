@@ -1,0 +1,365 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using DeepOpt.AutoML.Pruners;
+using DeepOpt.AutoML.Storage;
+using DeepOpt.AutoML.Tuners;
+
+namespace DeepOpt.AutoML.Experiment;
+
+/// <summary>
+/// The trials of one experiment over a sweep's store: ask, report, tell and replay, and the best trial, kept once.
+/// </summary>
+/// <remarks>
+/// Three locks, never held while calling out except as said: the state lock guards the bookkeeping only; the tuner
+/// lock makes the tuner propose and learn one call at a time (tuners need not be thread-safe), and a proposal is made
+/// inside the store's transaction, so that no two trials get the same configuration; the monitor and pruner locks do
+/// the same for them. The tuner lock may take the state lock, never the other way round. A trial stays among the
+/// running ones until the store has its end, so a replay never mistakes it for another worker's.
+/// </remarks>
+internal sealed class TrialLedger : IDisposable
+{
+    private readonly object _state = new();
+    private readonly object _tunerGate = new();
+    private readonly object _monitorGate = new();
+    private readonly object _prunerGate = new();
+    private readonly Dictionary<int, TrialSettings> _running = [];
+    private readonly Dictionary<int, TrialResult> _progress = [];
+    private readonly List<TrialResult> _finished = [];
+    private readonly HashSet<int> _told = [];
+    private readonly HashSet<int> _reportedPending = [];
+    private readonly ITuner _tuner;
+    private readonly IPruner? _pruner;
+    private readonly IMonitor? _monitor;
+    private readonly SearchSpace.SearchSpace? _searchSpace;
+    private readonly IIntermediateReporter _reporter;
+    private readonly TimeProvider _timeProvider;
+    private SweepStore _sweep = null!;
+
+    private TrialLedger(ITuner tuner, IPruner? pruner, IMonitor? monitor, SearchSpace.SearchSpace? searchSpace, IIntermediateReporter reporter, TimeProvider timeProvider)
+    {
+        _tuner = tuner;
+        _pruner = pruner;
+        _monitor = monitor;
+        _searchSpace = searchSpace;
+        _reporter = reporter;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Gets the best completed trial (lowest finite loss), or null.</summary>
+    public TrialResult? Best { get; private set; }
+
+    /// <summary>Gets the first failure's exception (null for a failure replayed from the store).</summary>
+    public Exception? FirstFailure { get; private set; }
+
+    /// <summary>Gets the first failure's message, or null when no trial failed.</summary>
+    public string? FirstFailureMessage { get; private set; }
+
+    /// <summary>Gets the finished trials, in the order this ledger learnt of them.</summary>
+    public IReadOnlyList<TrialResult> Finished
+    {
+        get
+        {
+            lock (_state)
+            {
+                return _finished.ToArray();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A ledger over the sweep that <paramref name="openSweep"/> opens, given the running trials to keep alive; running
+    /// trials report to <paramref name="reporter"/> (the experiment).
+    /// </summary>
+    public static TrialLedger Open(ITuner tuner, IPruner? pruner, IMonitor? monitor, SearchSpace.SearchSpace? searchSpace, IIntermediateReporter reporter, TimeProvider timeProvider, Func<Func<IReadOnlyCollection<int>>, SweepStore> openSweep)
+    {
+        var ledger = new TrialLedger(tuner, pruner, monitor, searchSpace, reporter, timeProvider);
+        ledger._sweep = openSweep(ledger.RunningTrialIds);
+        return ledger;
+    }
+
+    /// <summary>Starts a trial with a configuration the sweep has not evaluated, or returns null when the budget is spent.</summary>
+    /// <exception cref="SearchSpaceExhaustedException">Every configuration of the (finite) search space was evaluated.</exception>
+    public TrialSettings? Ask(int? maxTrials)
+    {
+        TrialSettings? settings = null;
+        lock (_tunerGate)
+        {
+            var stored = _sweep.StartTrial(maxTrials, (trialId, history) =>
+            {
+                Absorb(history);
+                settings = new TrialSettings { TrialId = trialId, StartedAtUtc = UtcNow(), Reporter = _reporter };
+                settings.Parameter = DistinctProposals.Propose(_tuner, settings, history, _searchSpace, _sweep.SweepName);
+                return settings.Parameter;
+            });
+            if (stored == null)
+            {
+                return null;
+            }
+
+            lock (_state)
+            {
+                _running.Add(settings!.TrialId, settings);
+                _progress.Add(settings.TrialId, new TrialResult { TrialSettings = settings, State = TrialState.Running, Loss = double.NaN, Metric = double.NaN });
+            }
+        }
+
+        _sweep.EnsureHeartbeat();
+        return settings;
+    }
+
+    /// <summary>Tells the monitor that a trial started.</summary>
+    public void Started(TrialSettings settings) => Notify(m => m.ReportRunningTrial(settings));
+
+    /// <summary>Records an intermediate value of a running trial and asks the pruner whether to stop it.</summary>
+    public bool Report(int trialId, IntermediateValue value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        TrialResult running;
+        IntermediateValue[] values;
+        lock (_state)
+        {
+            if (!_progress.TryGetValue(trialId, out running!))
+            {
+                throw NotRunning(trialId);
+            }
+
+            running.IntermediateValues.Add(value);
+            running.Loss = value.Loss;
+            running.Metric = value.Metric;
+            values = [.. running.IntermediateValues];
+        }
+
+        _sweep.ReportIntermediate(trialId, values);
+        if (_pruner == null)
+        {
+            return false;
+        }
+
+        // Every other trial of the sweep, other workers' included, as the store has them.
+        var others = _sweep.Trials().Where(t => t.TrialId != trialId).Select(t => t.Result).ToList();
+        lock (_prunerGate)
+        {
+            return _pruner.ShouldPrune(running, others);
+        }
+    }
+
+    /// <summary>Finishes a running trial with its result; a NaN or infinite loss makes it failed.</summary>
+    public void Tell(int trialId, TrialResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var progress = TakeRunning(trialId);
+        var settings = progress.TrialSettings;
+        result.TrialSettings = settings;
+        settings.EndedAtUtc ??= UtcNow();
+        if (result.IntermediateValues.Count == 0)
+        {
+            result.IntermediateValues = progress.IntermediateValues;
+        }
+
+        result.State = result.IsPruned ? TrialState.Pruned : result.IsFailed ? TrialState.Failed : TrialState.Completed;
+        if (result.State == TrialState.Failed)
+        {
+            result.ErrorMessage ??= $"The trial returned a loss of {result.Loss}.";
+        }
+
+        Finish(result, null);
+    }
+
+    /// <summary>
+    /// Ends a running trial that threw: as canceled when the run's cancellation stopped it, as pruned for
+    /// <see cref="TrialPrunedException"/>, else as failed.
+    /// </summary>
+    public void End(int trialId, Exception exception, bool canceled)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var progress = TakeRunning(trialId);
+        var settings = progress.TrialSettings;
+        settings.EndedAtUtc ??= UtcNow();
+        var result = new TrialResult
+        {
+            TrialSettings = settings,
+            Loss = double.NaN,
+            Metric = double.NaN,
+            State = exception is TrialPrunedException ? TrialState.Pruned : canceled ? TrialState.Canceled : TrialState.Failed,
+            ErrorMessage = canceled ? "stopped by the cancellation or the time budget" : exception.Message,
+            DurationInMilliseconds = (settings.EndedAtUtc.Value - settings.StartedAtUtc).TotalMilliseconds,
+            IntermediateValues = progress.IntermediateValues,
+        };
+        Finish(result, exception);
+    }
+
+    /// <summary>Brings the tuner and the trial list up to date with the store (other workers, earlier runs).</summary>
+    public void Replay()
+    {
+        lock (_tunerGate)
+        {
+            Absorb(_sweep.Trials());
+        }
+    }
+
+    public void Dispose() => _sweep.Dispose();
+
+    /// <summary>
+    /// Tells the tuner, the trial list and the monitor how a trial ended, then the store (even when the tuner or a
+    /// monitor threw). A pruned trial keeps its last reported value; a canceled one is not the configuration's fault,
+    /// so the tuner frees its place and learns nothing; only a completed trial can become the best.
+    /// </summary>
+    private void Finish(TrialResult result, Exception? exception)
+    {
+        try
+        {
+            if (result.State == TrialState.Pruned)
+            {
+                if (!double.IsFinite(result.Loss) && result.IntermediateValues.Count > 0)
+                {
+                    result.Loss = result.IntermediateValues[^1].Loss;
+                    result.Metric = result.IntermediateValues[^1].Metric;
+                }
+
+                result.ErrorMessage = null;
+            }
+
+            lock (_tunerGate)
+            {
+                _tuner.Update(result);
+            }
+
+            bool best = false;
+            lock (_state)
+            {
+                _finished.Add(result);
+                if (result.State == TrialState.Completed && (Best == null || result.Loss < Best.Loss))
+                {
+                    Best = result;
+                    best = true;
+                }
+
+                if (result.State == TrialState.Failed && FirstFailureMessage == null)
+                {
+                    (FirstFailure, FirstFailureMessage) = (exception, result.ErrorMessage);
+                }
+            }
+
+            Notify(m =>
+            {
+                switch (result.State)
+                {
+                    case TrialState.Completed:
+                        m.ReportCompletedTrial(result);
+                        if (best)
+                        {
+                            m.ReportBestTrial(result);
+                        }
+
+                        break;
+                    case TrialState.Pruned: m.ReportPrunedTrial(result); break;
+                    case TrialState.Canceled: m.ReportCanceledTrial(result); break;
+                    default: m.ReportFailTrial(result.TrialSettings, exception); break;
+                }
+            });
+        }
+        finally
+        {
+            Persist(result);
+        }
+    }
+
+    /// <summary>Writes a finished trial to the store, then lets it leave the running trials.</summary>
+    private void Persist(TrialResult result)
+    {
+        int trialId = result.TrialSettings.TrialId;
+        try
+        {
+            _sweep.FinishTrial(result);
+        }
+        finally
+        {
+            lock (_state)
+            {
+                _told.Add(trialId);
+                _running.Remove(trialId);
+            }
+
+            _sweep.StopHeartbeatIfIdle();
+        }
+    }
+
+    /// <summary>
+    /// Tells the tuner every finished trial it has not heard of (a replay) and every running trial that is not this
+    /// ledger's (so it can avoid proposing the same point). Called under the tuner lock.
+    /// </summary>
+    private void Absorb(IReadOnlyList<StoredTrial> history)
+    {
+        foreach (var trial in history)
+        {
+            bool replay, pending;
+            lock (_state)
+            {
+                if (_running.ContainsKey(trial.TrialId))
+                {
+                    continue;
+                }
+
+                replay = trial.IsFinished && _told.Add(trial.TrialId);
+                pending = !replay && trial.State == TrialState.Running && _reportedPending.Add(trial.TrialId);
+            }
+
+            if (replay)
+            {
+                _tuner.Update(TrialCopies.Copy(trial.Result));
+                lock (_state)
+                {
+                    _finished.Add(trial.Result);
+                    if (trial.State == TrialState.Completed && double.IsFinite(trial.Result.Loss) && (Best == null || trial.Result.Loss < Best.Loss))
+                    {
+                        Best = trial.Result;
+                    }
+
+                    if (trial.State == TrialState.Failed)
+                    {
+                        FirstFailureMessage ??= trial.Result.ErrorMessage;
+                    }
+                }
+            }
+            else if (pending)
+            {
+                _tuner.ReportPending(trial.Result.TrialSettings);
+            }
+        }
+    }
+
+    private IReadOnlyCollection<int> RunningTrialIds()
+    {
+        lock (_state)
+        {
+            return [.. _running.Keys];
+        }
+    }
+
+    /// <summary>Takes a running trial's progress, so that it can be told once; it stays running until persisted.</summary>
+    private TrialResult TakeRunning(int trialId)
+    {
+        lock (_state)
+        {
+            return _running.ContainsKey(trialId) && _progress.Remove(trialId, out var progress) ? progress : throw NotRunning(trialId);
+        }
+    }
+
+    private void Notify(Action<IMonitor> report)
+    {
+        if (_monitor == null)
+        {
+            return;
+        }
+
+        lock (_monitorGate)
+        {
+            report(_monitor);
+        }
+    }
+
+    private DateTime UtcNow() => _timeProvider.GetUtcNow().UtcDateTime;
+
+    private static InvalidOperationException NotRunning(int trialId) =>
+        new($"Trial {trialId} is not running: it was never asked for, or it was already told.");
+}
