@@ -42,8 +42,16 @@ public sealed class TrialLines(TextWriter writer) : IMonitor
         Write(result.TrialSettings.TrialId, "canceled", result.ErrorMessage ?? string.Empty);
 
     /// <inheritdoc/>
-    public void ReportFailTrial(TrialSettings settings, Exception? exception = null) =>
-        Write(settings.TrialId, "failed", exception?.Message ?? "non-finite loss");
+    public void ReportFailTrial(TrialResult result, Exception? exception = null) =>
+        Write(result.TrialSettings.TrialId, "failed", Failure(result, exception));
+
+    /// <summary>Why a trial failed, as every DeepOpt monitor words it: the exception's message, else the result's
+    /// (for a loss that was not finite, the loss), else that its loss was not finite.</summary>
+    /// <param name="result">The failed trial.</param>
+    /// <param name="exception">The exception it threw, if any.</param>
+    /// <returns>One line.</returns>
+    public static string Failure(TrialResult result, Exception? exception = null) =>
+        exception?.Message ?? result.ErrorMessage ?? "the loss was NaN or infinite";
 
     /// <summary>A parameter as short key=value pairs.</summary>
     public static string Describe(Parameter parameter)

@@ -101,6 +101,6 @@ internal sealed class LineMonitor : IMonitor
 
     public void ReportPrunedTrial(TrialResult result) => Console.WriteLine($"finished {result.TrialSettings.TrialId} pruned");
 
-    public void ReportFailTrial(TrialSettings settings, Exception? exception = null) =>
-        Console.WriteLine($"finished {settings.TrialId} failed {exception?.Message}");
+    public void ReportFailTrial(TrialResult result, Exception? exception = null) =>
+        Console.WriteLine($"finished {result.TrialSettings.TrialId} failed {exception?.Message}");
 }

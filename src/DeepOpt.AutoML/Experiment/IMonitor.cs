@@ -34,7 +34,8 @@ public interface IMonitor
     }
 
     /// <summary>Called when a trial fails: it threw, or returned a NaN or infinite loss.</summary>
-    /// <param name="settings">The trial.</param>
+    /// <param name="result">The failed trial: its settings, what it reported before it failed, and in
+    /// <see cref="TrialResult.ErrorMessage"/> why it failed (the exception's message, or the loss it returned).</param>
     /// <param name="exception">The exception, or null for a non-finite loss.</param>
-    void ReportFailTrial(TrialSettings settings, Exception? exception = null);
+    void ReportFailTrial(TrialResult result, Exception? exception = null);
 }

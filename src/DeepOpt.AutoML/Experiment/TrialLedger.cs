@@ -254,7 +254,7 @@ internal sealed class TrialLedger : IDisposable
                         break;
                     case TrialState.Pruned: m.ReportPrunedTrial(result); break;
                     case TrialState.Canceled: m.ReportCanceledTrial(result); break;
-                    default: m.ReportFailTrial(result.TrialSettings, exception); break;
+                    default: m.ReportFailTrial(result, exception); break;
                 }
             });
         }

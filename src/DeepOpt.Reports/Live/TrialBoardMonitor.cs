@@ -18,8 +18,8 @@ internal sealed class TrialBoardMonitor(TrialBoard board, Action<string>? writeL
     public void ReportCanceledTrial(TrialResult result) =>
         Show(board.Update(result.TrialSettings, TrialState.Canceled, error: result.ErrorMessage));
 
-    public void ReportFailTrial(TrialSettings settings, Exception? exception = null) =>
-        Show(board.Update(settings, TrialState.Failed, error: exception?.Message ?? "the loss was NaN or infinite"));
+    public void ReportFailTrial(TrialResult result, Exception? exception = null) =>
+        Show(board.Update(result.TrialSettings, TrialState.Failed, error: TrialLines.Failure(result, exception)));
 
     private void Show(string line)
     {

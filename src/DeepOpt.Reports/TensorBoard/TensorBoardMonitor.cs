@@ -96,16 +96,15 @@ public sealed class TensorBoardMonitor : IMonitor
     }
 
     /// <inheritdoc />
-    public void ReportFailTrial(TrialSettings settings, Exception? exception = null)
+    public void ReportFailTrial(TrialResult result, Exception? exception = null)
     {
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(result);
         lock (_gate)
         {
-            var message = exception?.Message ?? "the loss was NaN or infinite";
-            Trial(settings.TrialId).add_text("state", $"Failed: {message}", 0);
+            Trial(result.TrialSettings.TrialId).add_text("state", $"Failed: {TrialLines.Failure(result, exception)}", 0);
         }
 
-        _next?.ReportFailTrial(settings, exception);
+        _next?.ReportFailTrial(result, exception);
     }
 
     private void Finish(TrialResult result)

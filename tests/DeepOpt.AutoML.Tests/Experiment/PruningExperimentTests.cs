@@ -139,7 +139,7 @@ public class PruningExperimentTests
         {
         }
 
-        public void ReportFailTrial(TrialSettings settings, Exception? exception = null)
+        public void ReportFailTrial(TrialResult result, Exception? exception = null)
         {
         }
 

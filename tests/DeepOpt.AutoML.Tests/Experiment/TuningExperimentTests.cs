@@ -263,7 +263,7 @@ public class TuningExperimentTests
             OnCompleted?.Invoke(result);
         }
 
-        public void ReportFailTrial(TrialSettings settings, Exception? exception = null) => Failed.Add((settings, exception));
+        public void ReportFailTrial(TrialResult result, Exception? exception = null) => Failed.Add((result.TrialSettings, exception));
 
         public void ReportRunningTrial(TrialSettings settings) => Running.Add(settings);
 

@@ -122,7 +122,7 @@ public class LiveDisplayTests
             monitor.ReportRunningTrial(trials[0].TrialSettings);
             monitor.ReportCompletedTrial(trials[0]);
             monitor.ReportRunningTrial(trials[1].TrialSettings);
-            monitor.ReportFailTrial(trials[1].TrialSettings, new InvalidOperationException(error));
+            monitor.ReportFailTrial(trials[1], new InvalidOperationException(error));
             return Task.FromResult(0);
         }, console);
 
@@ -172,7 +172,7 @@ public class LiveDisplayTests
                     monitor.ReportCanceledTrial(trial);
                     break;
                 default:
-                    monitor.ReportFailTrial(trial.TrialSettings, new InvalidOperationException("boom"));
+                    monitor.ReportFailTrial(trial, new InvalidOperationException("boom"));
                     break;
             }
         }

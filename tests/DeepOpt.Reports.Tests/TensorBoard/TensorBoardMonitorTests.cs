@@ -23,7 +23,7 @@ public class TensorBoardMonitorTests
         monitor.ReportRunningTrial(pruned.TrialSettings);
         monitor.ReportPrunedTrial(pruned);
         monitor.ReportRunningTrial(failed.TrialSettings);
-        monitor.ReportFailTrial(failed.TrialSettings, new InvalidOperationException("boom"));
+        monitor.ReportFailTrial(failed, new InvalidOperationException("boom"));
 
         var first = EventFile.ReadRun(monitor.TrialDirectory(0));
         var hparams = EventFile.Texts(first, "hparams").Single();
@@ -56,7 +56,7 @@ public class TensorBoardMonitorTests
         monitor.ReportCompletedTrial(trial);
         monitor.ReportBestTrial(trial);
         monitor.ReportPrunedTrial(trial);
-        monitor.ReportFailTrial(trial.TrialSettings);
+        monitor.ReportFailTrial(trial);
 
         Assert.AreEqual(5, next.Calls);
         folder.Delete(recursive: true);
@@ -74,6 +74,6 @@ public class TensorBoardMonitorTests
 
         public void ReportPrunedTrial(TrialResult result) => Calls++;
 
-        public void ReportFailTrial(TrialSettings settings, Exception? exception = null) => Calls++;
+        public void ReportFailTrial(TrialResult result, Exception? exception = null) => Calls++;
     }
 }
