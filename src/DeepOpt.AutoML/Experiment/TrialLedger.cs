@@ -27,9 +27,6 @@ internal sealed class TrialLedger : IDisposable
     private readonly List<TrialResult> _finished = [];
     private readonly HashSet<int> _told = [];
     private readonly HashSet<int> _reportedPending = [];
-    private readonly ITuner _tuner;
-    private readonly IPruner? _pruner;
-    private readonly IMonitor? _monitor;
     private readonly SearchSpace.SearchSpace? _searchSpace;
     private readonly IIntermediateReporter _reporter;
     private readonly TimeProvider _timeProvider;
@@ -37,13 +34,22 @@ internal sealed class TrialLedger : IDisposable
 
     private TrialLedger(ITuner tuner, IPruner? pruner, IMonitor? monitor, SearchSpace.SearchSpace? searchSpace, IIntermediateReporter reporter, TimeProvider timeProvider)
     {
-        _tuner = tuner;
-        _pruner = pruner;
-        _monitor = monitor;
+        Tuner = tuner;
+        Pruner = pruner;
+        Monitor = monitor;
         _searchSpace = searchSpace;
         _reporter = reporter;
         _timeProvider = timeProvider;
     }
+
+    /// <summary>Gets or sets the tuner; the experiment's setters change it for the trials asked for after.</summary>
+    public ITuner Tuner { get; set; }
+
+    /// <summary>Gets or sets the pruner, or null for none.</summary>
+    public IPruner? Pruner { get; set; }
+
+    /// <summary>Gets or sets the monitor, or null for none.</summary>
+    public IMonitor? Monitor { get; set; }
 
     /// <summary>Gets the best completed trial (lowest finite loss), or null.</summary>
     public TrialResult? Best { get; private set; }
@@ -88,7 +94,7 @@ internal sealed class TrialLedger : IDisposable
             {
                 Absorb(history);
                 settings = new TrialSettings { TrialId = trialId, StartedAtUtc = UtcNow(), Reporter = _reporter };
-                settings.Parameter = DistinctProposals.Propose(_tuner, settings, history, _searchSpace, _sweep.SweepName);
+                settings.Parameter = DistinctProposals.Propose(Tuner, settings, history, _searchSpace, _sweep.SweepName);
                 return settings.Parameter;
             });
             if (stored == null)
@@ -130,7 +136,7 @@ internal sealed class TrialLedger : IDisposable
         }
 
         _sweep.ReportIntermediate(trialId, values);
-        if (_pruner == null)
+        if (Pruner is not { } pruner)
         {
             return false;
         }
@@ -139,7 +145,7 @@ internal sealed class TrialLedger : IDisposable
         var others = _sweep.Trials().Where(t => t.TrialId != trialId).Select(t => t.Result).ToList();
         lock (_prunerGate)
         {
-            return _pruner.ShouldPrune(running, others);
+            return pruner.ShouldPrune(running, others);
         }
     }
 
@@ -221,7 +227,7 @@ internal sealed class TrialLedger : IDisposable
 
             lock (_tunerGate)
             {
-                _tuner.Update(result);
+                Tuner.Update(result);
             }
 
             bool best = false;
@@ -246,7 +252,10 @@ internal sealed class TrialLedger : IDisposable
                 {
                     case TrialState.Completed:
                         m.ReportCompletedTrial(result);
-                        if (best)
+
+                        // With trials in parallel, a better trial may have ended meanwhile: then this one is not
+                        // announced as the best, so monitors hear of bests in order of improvement.
+                        if (best && ReferenceEquals(Best, result))
                         {
                             m.ReportBestTrial(result);
                         }
@@ -306,7 +315,7 @@ internal sealed class TrialLedger : IDisposable
 
             if (replay)
             {
-                _tuner.Update(TrialCopies.Copy(trial.Result));
+                Tuner.Update(TrialCopies.Copy(trial.Result));
                 lock (_state)
                 {
                     _finished.Add(trial.Result);
@@ -323,7 +332,7 @@ internal sealed class TrialLedger : IDisposable
             }
             else if (pending)
             {
-                _tuner.ReportPending(trial.Result.TrialSettings);
+                Tuner.ReportPending(trial.Result.TrialSettings);
             }
         }
     }
@@ -347,14 +356,14 @@ internal sealed class TrialLedger : IDisposable
 
     private void Notify(Action<IMonitor> report)
     {
-        if (_monitor == null)
+        if (Monitor is not { } monitor)
         {
             return;
         }
 
         lock (_monitorGate)
         {
-            report(_monitor);
+            report(monitor);
         }
     }
 

@@ -94,6 +94,7 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
     public TuningExperiment SetTuner(ITuner tuner)
     {
         _tuner = tuner ?? throw new ArgumentNullException(nameof(tuner));
+        _ledger?.Tuner = tuner;
         return this;
     }
 
@@ -112,6 +113,7 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
     public TuningExperiment SetMonitor(IMonitor monitor)
     {
         _monitor = monitor ?? throw new ArgumentNullException(nameof(monitor));
+        _ledger?.Monitor = monitor;
         return this;
     }
 
@@ -121,6 +123,7 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
     public TuningExperiment SetPruner(IPruner pruner)
     {
         _pruner = pruner ?? throw new ArgumentNullException(nameof(pruner));
+        _ledger?.Pruner = pruner;
         return this;
     }
 

@@ -47,7 +47,6 @@ public sealed class DeepOptExperiment : IDisposable
     private readonly MLContext _ml;
     private readonly int _seed;
     private readonly TuningExperiment _experiment = new();
-    private readonly object _bestGate = new();
     private Func<SearchSpace.SearchSpace, int, ITuner> _tunerFactory = (space, seed) => new BayesianTuner(space, seed);
     private IDataView? _train;
     private IDataView? _validation;
@@ -56,7 +55,7 @@ public sealed class DeepOptExperiment : IDisposable
     private IEstimator<ITransformer>? _featurizer;
     private Dictionary<string, SweepableTrainer>? _trainers;
     private TaskEvaluator? _evaluator;
-    private TrialResult? _best;
+    private IMonitor? _monitor;
     private int _parallelTrials = 1;
 
     internal DeepOptExperiment(MLContext ml, int seed)
@@ -197,7 +196,7 @@ public sealed class DeepOptExperiment : IDisposable
     /// <returns>This experiment.</returns>
     public DeepOptExperiment SetMonitor(IMonitor monitor)
     {
-        _experiment.SetMonitor(monitor);
+        _monitor = monitor ?? throw new ArgumentNullException(nameof(monitor));
         return this;
     }
 
@@ -302,13 +301,14 @@ public sealed class DeepOptExperiment : IDisposable
             ? _tunerFactory(trainers.Values.Single().SearchSpace, _seed)
             : new EciTuner(trainers.ToDictionary(kv => kv.Key, kv => kv.Value.SearchSpace), _tunerFactory, _seed);
         int? threads = _parallelTrials > 1 ? Math.Max(1, Environment.ProcessorCount / _parallelTrials) : null;
-        var trialRunner = new DeepOptTrialRunner(_ml, folds, trainers, evaluator, _seed, threads);
-        using var runner = new KeepBestRunner(trialRunner, this);
+        using var trialRunner = new DeepOptTrialRunner(_ml, folds, trainers, evaluator, _seed, threads);
+        var keeper = new ModelKeeper(() => _experiment.BestResult, _monitor);
         var space = trainers.Count == 1
             ? trainers.Values.Single().SearchSpace
             : new SearchSpace.SearchSpace(trainers.Select(kv => KeyValuePair.Create<string, SearchSpace.OptionBase>(kv.Key, kv.Value.SearchSpace)));
-        _experiment.SetTuner(tuner).SetTrialRunner(runner).SetSearchSpace(space);
+        _experiment.SetTuner(tuner).SetTrialRunner(trialRunner).SetMonitor(keeper).SetSearchSpace(space);
         var best = await _experiment.RunAsync(cancellationToken).ConfigureAwait(false);
+        keeper.ReleaseAllButBest();
         if (best.Model == null)
         {
             // The best trial ran in another process (a resumed or shared sweep): fit its configuration here.
@@ -342,36 +342,5 @@ public sealed class DeepOptExperiment : IDisposable
 
         var featurizer = _featurizer.Fit(train);
         return new SweepFold(featurizer, _ml.Data.Cache(featurizer.Transform(train)), _ml.Data.Cache(featurizer.Transform(validation)));
-    }
-
-    /// <summary>Keeps only the best completed trial's model; every other model's network is released at once.</summary>
-    private sealed class KeepBestRunner(ITrialRunner inner, DeepOptExperiment owner) : ITrialRunner
-    {
-        public async Task<TrialResult> RunAsync(TrialSettings settings, CancellationToken cancellationToken)
-        {
-            var result = await inner.RunAsync(settings, cancellationToken).ConfigureAwait(false);
-            lock (owner._bestGate)
-            {
-                if (result.IsFailed || (owner._best != null && result.Loss >= owner._best.Loss))
-                {
-                    TrialModels.Release(result.Model);
-                    result.Model = null;
-                }
-                else
-                {
-                    TrialModels.Release(owner._best?.Model);
-                    if (owner._best != null)
-                    {
-                        owner._best.Model = null;
-                    }
-
-                    owner._best = result;
-                }
-            }
-
-            return result;
-        }
-
-        public void Dispose() => inner.Dispose();
     }
 }

@@ -127,19 +127,9 @@ internal sealed class DeepOptTrialRunner : ITrialRunner
         options.Seed ??= _seed;
         options.ThreadCount ??= _threads;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, options.CancellationToken);
-        var watcher = new EpochWatcher(settings, _evaluator, stop, reportIntermediate, options.Progress);
-        options.Progress = watcher;
+        options.Progress = new EpochWatcher(settings, _evaluator, reportIntermediate, options.Progress); // throws TrialPrunedException when pruned
         options.CancellationToken = stop.Token;
-
-        ITransformer trained;
-        try
-        {
-            trained = _evaluator.CreateTrainer(_ml, options).Fit(fold.Train);
-        }
-        catch (OperationCanceledException ex) when (watcher.Pruned && !cancellationToken.IsCancellationRequested)
-        {
-            throw new TrialPrunedException($"Trial {settings.TrialId} was pruned after epoch {watcher.LastEpoch}.", ex);
-        }
+        var trained = _evaluator.CreateTrainer(_ml, options).Fit(fold.Train);
 
         // A fit whose loss stops being finite throws TrainingDivergedException itself: the trial fails with its message.
         try
