@@ -8,9 +8,10 @@ using DeepOpt.Packaging.Tests.Support;
 namespace DeepOpt.Packaging.Tests;
 
 /// <summary>
-/// Packs DeepOpt.Trainers and DeepOpt.AutoML, then builds and runs a console project outside the repository that
-/// references DeepOpt.AutoML from the packed folder only. Training there proves the packages are complete: the
-/// transitive DeepOpt.Trainers, TorchSharp's native libraries and the libstdc++ fix shipped as buildTransitive.
+/// Packs DeepOpt.Trainers, DeepOpt.AutoML.Core and DeepOpt.AutoML, then builds and runs a console project outside the
+/// repository that references DeepOpt.AutoML from the packed folder only. Training there proves the packages are
+/// complete: the transitive DeepOpt.AutoML.Core and DeepOpt.Trainers, TorchSharp's native libraries and the libstdc++
+/// fix shipped as buildTransitive. DeepOpt.AutoML.Core depends on neither TorchSharp nor the trainers.
 /// </summary>
 [TestClass]
 public class PackageConsumerTests
@@ -34,11 +35,15 @@ public class PackageConsumerTests
             var pack = new[] { "-c", "Release", "-o", feed, $"-p:PackageVersion={version}", "-nodeReuse:false" };
             DotNet.Run(root.FullName, none, s_step, ["pack", Metadata("AutoMLProject"), .. pack]);
             DotNet.Run(root.FullName, none, s_step, ["pack", Metadata("TrainersProject"), "--no-build", .. pack]);
+            DotNet.Run(root.FullName, none, s_step, ["pack", Metadata("AutoMLCoreProject"), "--no-build", .. pack]);
             AssertPackageContents(Path.Combine(feed, $"DeepOpt.Trainers.{version}.nupkg"),
                 "lib/net10.0/DeepOpt.Trainers.dll", "lib/net10.0/DeepOpt.Trainers.xml", "README.md",
                 "buildTransitive/DeepOpt.Trainers.targets", "buildTransitive/WeakenGlibcxxRequirement.cs");
             AssertPackageContents(Path.Combine(feed, $"DeepOpt.AutoML.{version}.nupkg"),
                 "lib/net10.0/DeepOpt.AutoML.dll", "lib/net10.0/DeepOpt.AutoML.xml", "README.md");
+            AssertPackageContents(Path.Combine(feed, $"DeepOpt.AutoML.Core.{version}.nupkg"),
+                "lib/net10.0/DeepOpt.AutoML.Core.dll", "lib/net10.0/DeepOpt.AutoML.Core.xml", "README.md");
+            AssertDependencies(Path.Combine(feed, $"DeepOpt.AutoML.Core.{version}.nupkg"), absent: ["DeepOpt.Trainers", "TorchSharp"]);
             Assert.IsTrue(File.Exists(Path.Combine(feed, $"DeepOpt.Trainers.{version}.snupkg")), "symbols package");
             Assert.IsTrue(File.Exists(Path.Combine(feed, $"DeepOpt.AutoML.{version}.snupkg")), "symbols package");
 
@@ -90,6 +95,19 @@ public class PackageConsumerTests
         foreach (var expected in new[] { "<license type=\"expression\">MIT</license>", "<readme>README.md</readme>", "<repository type=\"git\"", "<authors>" })
         {
             Assert.IsTrue(text.Contains(expected, StringComparison.Ordinal), $"{Path.GetFileName(package)}'s nuspec lacks {expected}:\n{text}");
+        }
+    }
+
+    /// <summary>Asserts that a package depends on none of <paramref name="absent"/> (the tuners need no TorchSharp).</summary>
+    private static void AssertDependencies(string package, string[] absent)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        var text = nuspec.ReadToEnd();
+        Assert.IsTrue(text.Contains("<dependency id=\"Microsoft.ML\"", StringComparison.Ordinal), $"{Path.GetFileName(package)} should depend on Microsoft.ML:\n{text}");
+        foreach (var id in absent)
+        {
+            Assert.IsFalse(text.Contains($"<dependency id=\"{id}", StringComparison.Ordinal), $"{Path.GetFileName(package)} depends on {id}:\n{text}");
         }
     }
 
