@@ -17,24 +17,24 @@ namespace DeepOpt.AutoML;
 public sealed class CnnSearchSpace
 {
     /// <summary>Gets or sets the optimizer.</summary>
-    [Choice(new object[] { "Adam", "AdamW", "Nesterov", "RmsProp" }, "Adam")]
-    public string Optimizer { get; set; } = "Adam";
+    [Choice(new object[] { "Adam", "AdamW", "Nesterov", "RmsProp" }, nameof(OptimizerKind.Adam))]
+    public string Optimizer { get; set; } = nameof(OptimizerKind.Adam);
 
     /// <summary>Gets or sets the learning rate, searched on a log scale.</summary>
-    [Range(1e-4, 1e-2, 1e-3, true)]
-    public double LearningRate { get; set; } = 1e-3;
+    [Range(1e-4, 1e-2, DeepTrainerOptions.Defaults.LearningRate, true)]
+    public double LearningRate { get; set; } = DeepTrainerOptions.Defaults.LearningRate;
 
     /// <summary>Gets or sets the schedule of the learning rate over the epochs.</summary>
-    [Choice(new object[] { "Constant", "CosineAnnealing", "Step" }, "Constant")]
-    public string Schedule { get; set; } = "Constant";
+    [Choice(new object[] { "Constant", "CosineAnnealing", "Step" }, nameof(ScheduleKind.Constant))]
+    public string Schedule { get; set; } = nameof(ScheduleKind.Constant);
 
     /// <summary>Gets or sets the L2 weight decay, searched on a log scale.</summary>
     [Range(1e-6, 1e-2, 1e-6, true)]
     public double WeightDecay { get; set; } = 1e-6;
 
     /// <summary>Gets or sets the dropout before the output layer.</summary>
-    [Range(0.0, 0.5, 0.0, false)]
-    public double Dropout { get; set; }
+    [Range(0.0, 0.5, CnnOptions.Defaults.Dropout, false)]
+    public double Dropout { get; set; } = CnnOptions.Defaults.Dropout;
 
     /// <summary>Gets or sets the batch size.</summary>
     [Choice(new object[] { 64, 128, 256 }, 128)]
@@ -55,16 +55,16 @@ public sealed class CnnSearchSpace
     public int DenseUnits { get; set; } = 64;
 
     /// <summary>Gets or sets whether blocks normalise their batches.</summary>
-    [BooleanChoice(false)]
-    public bool BatchNorm { get; set; }
+    [BooleanChoice(CnnOptions.Defaults.BatchNorm)]
+    public bool BatchNorm { get; set; } = CnnOptions.Defaults.BatchNorm;
 
     /// <summary>Gets or sets whether training images are flipped left-right at random.</summary>
-    [BooleanChoice(false)]
-    public bool RandomHorizontalFlip { get; set; }
+    [BooleanChoice(CnnOptions.Defaults.RandomHorizontalFlip)]
+    public bool RandomHorizontalFlip { get; set; } = CnnOptions.Defaults.RandomHorizontalFlip;
 
     /// <summary>Gets or sets the padding of the random crop (a random shift by up to this many pixels); 0 turns it off.</summary>
-    [Choice(new object[] { 0, 2, 4 }, 0)]
-    public int RandomCropPadding { get; set; }
+    [Choice(new object[] { 0, 2, 4 }, CnnOptions.Defaults.RandomCropPadding)]
+    public int RandomCropPadding { get; set; } = CnnOptions.Defaults.RandomCropPadding;
 
     /// <summary>Gets or sets the epochs.</summary>
     [Range(1, 30, 2, false)]

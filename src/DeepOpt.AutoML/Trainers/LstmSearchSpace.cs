@@ -12,28 +12,28 @@ namespace DeepOpt.AutoML;
 public sealed class LstmSearchSpace
 {
     /// <summary>Gets or sets the optimizer.</summary>
-    [Choice(new object[] { "Adam", "AdamW", "RmsProp" }, "Adam")]
-    public string Optimizer { get; set; } = "Adam";
+    [Choice(new object[] { "Adam", "AdamW", "RmsProp" }, nameof(OptimizerKind.Adam))]
+    public string Optimizer { get; set; } = nameof(OptimizerKind.Adam);
 
     /// <summary>Gets or sets the learning rate, searched on a log scale.</summary>
     [Range(1e-4, 1e-2, 2e-3, true)]
     public double LearningRate { get; set; } = 2e-3;
 
     /// <summary>Gets or sets the schedule of the learning rate over the epochs.</summary>
-    [Choice(new object[] { "Constant", "CosineAnnealing" }, "Constant")]
-    public string Schedule { get; set; } = "Constant";
+    [Choice(new object[] { "Constant", "CosineAnnealing" }, nameof(ScheduleKind.Constant))]
+    public string Schedule { get; set; } = nameof(ScheduleKind.Constant);
 
     /// <summary>Gets or sets the L2 weight decay, searched on a log scale.</summary>
     [Range(1e-6, 1e-2, 1e-6, true)]
     public double WeightDecay { get; set; } = 1e-6;
 
     /// <summary>Gets or sets the dropout before the output layer.</summary>
-    [Range(0.0, 0.5, 0.0, false)]
-    public double Dropout { get; set; }
+    [Range(0.0, 0.5, LstmOptions.Defaults.Dropout, false)]
+    public double Dropout { get; set; } = LstmOptions.Defaults.Dropout;
 
     /// <summary>Gets or sets the spatial dropout of the embeddings.</summary>
-    [Range(0.0, 0.4, 0.0, false)]
-    public double SpatialDropout { get; set; }
+    [Range(0.0, 0.4, LstmOptions.Defaults.SpatialDropout, false)]
+    public double SpatialDropout { get; set; } = LstmOptions.Defaults.SpatialDropout;
 
     /// <summary>Gets or sets the batch size.</summary>
     [Choice(new object[] { 32, 64, 128 }, 64)]
@@ -52,12 +52,12 @@ public sealed class LstmSearchSpace
     public int HiddenSize { get; set; } = 32;
 
     /// <summary>Gets or sets the number of recurrent layers.</summary>
-    [Range(1, 2, 1, false)]
-    public int Layers { get; set; } = 1;
+    [Range(1, 2, LstmOptions.Defaults.RecurrentLayers, false)]
+    public int Layers { get; set; } = LstmOptions.Defaults.RecurrentLayers;
 
     /// <summary>Gets or sets whether the recurrent layers read both ways.</summary>
-    [BooleanChoice(false)]
-    public bool Bidirectional { get; set; }
+    [BooleanChoice(LstmOptions.Defaults.Bidirectional)]
+    public bool Bidirectional { get; set; } = LstmOptions.Defaults.Bidirectional;
 
     /// <summary>Gets or sets how the sequence's states become one vector.</summary>
     [Choice(new object[] { "Mean", "Max", "Last" }, "Mean")]

@@ -12,24 +12,24 @@ namespace DeepOpt.AutoML;
 public sealed class MlpSearchSpace
 {
     /// <summary>Gets or sets the optimizer.</summary>
-    [Choice(new object[] { "Adam", "AdamW", "Nesterov", "RmsProp" }, "Adam")]
-    public string Optimizer { get; set; } = "Adam";
+    [Choice(new object[] { "Adam", "AdamW", "Nesterov", "RmsProp" }, nameof(OptimizerKind.Adam))]
+    public string Optimizer { get; set; } = nameof(OptimizerKind.Adam);
 
     /// <summary>Gets or sets the learning rate, searched on a log scale.</summary>
-    [Range(1e-4, 3e-2, 1e-3, true)]
-    public double LearningRate { get; set; } = 1e-3;
+    [Range(1e-4, 3e-2, DeepTrainerOptions.Defaults.LearningRate, true)]
+    public double LearningRate { get; set; } = DeepTrainerOptions.Defaults.LearningRate;
 
     /// <summary>Gets or sets the schedule of the learning rate over the epochs.</summary>
-    [Choice(new object[] { "Constant", "CosineAnnealing", "Step" }, "Constant")]
-    public string Schedule { get; set; } = "Constant";
+    [Choice(new object[] { "Constant", "CosineAnnealing", "Step" }, nameof(ScheduleKind.Constant))]
+    public string Schedule { get; set; } = nameof(ScheduleKind.Constant);
 
     /// <summary>Gets or sets the L2 weight decay, searched on a log scale.</summary>
     [Range(1e-6, 1e-2, 1e-6, true)]
     public double WeightDecay { get; set; } = 1e-6;
 
     /// <summary>Gets or sets the dropout after each hidden layer.</summary>
-    [Range(0.0, 0.5, 0.0, false)]
-    public double Dropout { get; set; }
+    [Range(0.0, 0.5, MlpOptions.Defaults.Dropout, false)]
+    public double Dropout { get; set; } = MlpOptions.Defaults.Dropout;
 
     /// <summary>Gets or sets the batch size.</summary>
     [Choice(new object[] { 32, 64, 128, 256 }, 128)]
@@ -44,12 +44,12 @@ public sealed class MlpSearchSpace
     public int Units { get; set; } = 64;
 
     /// <summary>Gets or sets the activation of the hidden layers.</summary>
-    [Choice(new object[] { "Relu", "Gelu", "Tanh" }, "Relu")]
-    public string Activation { get; set; } = "Relu";
+    [Choice(new object[] { "Relu", "Gelu", "Tanh" }, nameof(ActivationKind.Relu))]
+    public string Activation { get; set; } = nameof(ActivationKind.Relu);
 
     /// <summary>Gets or sets whether hidden layers normalise their batches.</summary>
-    [BooleanChoice(false)]
-    public bool BatchNorm { get; set; }
+    [BooleanChoice(MlpOptions.Defaults.BatchNorm)]
+    public bool BatchNorm { get; set; } = MlpOptions.Defaults.BatchNorm;
 
     /// <summary>Gets or sets the epochs.</summary>
     [Range(1, 40, 2, false)]

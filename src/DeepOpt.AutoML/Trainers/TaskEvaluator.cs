@@ -8,7 +8,7 @@ namespace DeepOpt.AutoML;
 /// <summary>What a sweep learns and how it scores a trial: the task, the label, and the metric it optimises.</summary>
 internal sealed class TaskEvaluator
 {
-    private TaskEvaluator(PredictionTask task, string labelColumn, string metricName, bool maximised)
+    private TaskEvaluator(PredictionKind task, string labelColumn, string metricName, bool maximised)
     {
         Task = task;
         LabelColumn = labelColumn;
@@ -16,7 +16,7 @@ internal sealed class TaskEvaluator
         Maximised = maximised;
     }
 
-    public PredictionTask Task { get; }
+    public PredictionKind Task { get; }
 
     public string LabelColumn { get; }
 
@@ -26,13 +26,13 @@ internal sealed class TaskEvaluator
     public bool Maximised { get; }
 
     public static TaskEvaluator Multiclass(MulticlassClassificationMetric metric, string labelColumn)
-        => new(PredictionTask.Multiclass, labelColumn, metric.ToString(), metric != MulticlassClassificationMetric.LogLoss);
+        => new(PredictionKind.MulticlassClassification, labelColumn, metric.ToString(), metric != MulticlassClassificationMetric.LogLoss);
 
     public static TaskEvaluator Binary(BinaryClassificationMetric metric, string labelColumn)
-        => new(PredictionTask.Binary, labelColumn, metric.ToString(), true);
+        => new(PredictionKind.BinaryClassification, labelColumn, metric.ToString(), true);
 
     public static TaskEvaluator Regression(RegressionMetric metric, string labelColumn)
-        => new(PredictionTask.Regression, labelColumn, metric.ToString(), metric == RegressionMetric.RSquared);
+        => new(PredictionKind.Regression, labelColumn, metric.ToString(), metric == RegressionMetric.RSquared);
 
     public double LossOf(double metric) => Maximised ? -metric : metric;
 
@@ -53,7 +53,7 @@ internal sealed class TaskEvaluator
     {
         switch (Task)
         {
-            case PredictionTask.Multiclass:
+            case PredictionKind.MulticlassClassification:
                 var multiclass = ml.MulticlassClassification.Evaluate(scored, LabelColumn);
                 return new Dictionary<string, double>
                 {
@@ -62,7 +62,7 @@ internal sealed class TaskEvaluator
                     [nameof(MulticlassClassificationMetric.LogLoss)] = multiclass.LogLoss,
                     [nameof(MulticlassClassificationMetric.LogLossReduction)] = multiclass.LogLossReduction,
                 };
-            case PredictionTask.Binary:
+            case PredictionKind.BinaryClassification:
                 var binary = ml.BinaryClassification.Evaluate(scored, LabelColumn);
                 return new Dictionary<string, double>
                 {

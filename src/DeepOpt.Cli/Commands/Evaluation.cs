@@ -1,7 +1,7 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
-using DeepOpt.AutoML;
 using DeepOpt.Cli.Data;
+using DeepOpt.Trainers;
 using Microsoft.ML;
 
 namespace DeepOpt.Cli.Commands;
@@ -9,14 +9,14 @@ namespace DeepOpt.Cli.Commands;
 /// <summary>ML.NET's metrics of a scored data set, as one line.</summary>
 internal static class Evaluation
 {
-    public static string Describe(MLContext ml, PredictionTask task, IDataView scored, string label)
+    public static string Describe(MLContext ml, PredictionKind task, IDataView scored, string label)
     {
         switch (task)
         {
-            case PredictionTask.Binary:
+            case PredictionKind.BinaryClassification:
                 var b = ml.BinaryClassification.Evaluate(scored, label);
                 return $"accuracy {b.Accuracy:P2}, AUC {b.AreaUnderRocCurve:F4}, F1 {b.F1Score:F4}";
-            case PredictionTask.Regression:
+            case PredictionKind.Regression:
                 var r = ml.Regression.Evaluate(scored, label);
                 return $"R² {r.RSquared:F4}, MAE {r.MeanAbsoluteError:G4}, RMSE {r.RootMeanSquaredError:G4}";
             default:

@@ -6,6 +6,7 @@ using DeepOpt.Cli.Config;
 using DeepOpt.Cli.Data;
 using DeepOpt.Reports;
 using DeepOpt.Reports.Live;
+using DeepOpt.Trainers;
 using Microsoft.ML;
 
 namespace DeepOpt.Cli.Commands;
@@ -25,7 +26,7 @@ internal static class SweepCommand
         var root = ConfigNode.Load(configPath);
         root.RejectKeysOtherThan(Keys);
         string folder = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
-        var task = root.Child("task")?.Enum<PredictionTask>() ?? PredictionTask.Multiclass;
+        var task = TaskNames.Of(root.Child("task"));
         int seed = root.Child("seed")?.Int() ?? 1;
         var data = DataConfig.Bind(root.Required("data"), folder);
         var metricNode = root.Child("metric");
@@ -127,14 +128,14 @@ internal static class SweepCommand
     internal static string Storage(string value, string folder) =>
         value.Contains('=', StringComparison.Ordinal) ? value : Path.GetFullPath(value, folder);
 
-    private static void SetMetric(DeepOptExperiment experiment, PredictionTask task, ConfigNode? node, string label)
+    private static void SetMetric(DeepOptExperiment experiment, PredictionKind task, ConfigNode? node, string label)
     {
         switch (task)
         {
-            case PredictionTask.Binary:
+            case PredictionKind.BinaryClassification:
                 experiment.SetBinaryClassificationMetric(node?.Enum<BinaryClassificationMetric>() ?? BinaryClassificationMetric.Accuracy, label);
                 break;
-            case PredictionTask.Regression:
+            case PredictionKind.Regression:
                 experiment.SetRegressionMetric(node?.Enum<RegressionMetric>() ?? RegressionMetric.RSquared, label);
                 break;
             default:

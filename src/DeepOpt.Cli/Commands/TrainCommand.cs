@@ -24,7 +24,7 @@ internal static class TrainCommand
         var root = ConfigNode.Load(configPath);
         root.RejectKeysOtherThan(Keys);
         string folder = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
-        var task = root.Child("task")?.Enum<PredictionTask>() ?? PredictionTask.Multiclass;
+        var task = TaskNames.Of(root.Child("task"));
         int seed = root.Child("seed")?.Int() ?? 1;
         var data = DataConfig.Bind(root.Required("data"), folder);
         var trainerNode = root.Required("trainer");

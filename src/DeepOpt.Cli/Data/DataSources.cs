@@ -1,6 +1,6 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
-using DeepOpt.AutoML;
+using DeepOpt.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -11,7 +11,7 @@ internal static class DataSources
 {
     private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif"];
 
-    public static LoadedData Load(MLContext ml, DataConfig data, PredictionTask task, int seed)
+    public static LoadedData Load(MLContext ml, DataConfig data, PredictionKind task, int seed)
     {
         return data.Format switch
         {
@@ -21,7 +21,7 @@ internal static class DataSources
         };
     }
 
-    private static LoadedData Text(MLContext ml, DataConfig data, PredictionTask task, int seed)
+    private static LoadedData Text(MLContext ml, DataConfig data, PredictionKind task, int seed)
     {
         if (!File.Exists(data.Train))
         {
@@ -51,7 +51,7 @@ internal static class DataSources
 
         var columns = new List<TextLoader.Column>
         {
-            new(data.Label, task switch { PredictionTask.Binary => DataKind.Boolean, PredictionTask.Regression => DataKind.Single, _ => DataKind.String }, label),
+            new(data.Label, task switch { PredictionKind.BinaryClassification => DataKind.Boolean, PredictionKind.Regression => DataKind.Single, _ => DataKind.String }, label),
         };
         if (text >= 0)
         {
@@ -69,7 +69,7 @@ internal static class DataSources
             numeric.AddRange(features.Select(f => new CsvCells.NumericColumn(Array.IndexOf(header, f), role)));
         }
 
-        if (task == PredictionTask.Regression)
+        if (task == PredictionKind.Regression)
         {
             numeric.Add(new CsvCells.NumericColumn(label, "the label (`data.label`) of a regression"));
         }
@@ -96,9 +96,9 @@ internal static class DataSources
     }
 
     /// <summary>IDX folders: `train` reads the folder's train split, `validation` and `test` its t10k split.</summary>
-    private static LoadedData Idx(MLContext ml, DataConfig data, PredictionTask task, int seed)
+    private static LoadedData Idx(MLContext ml, DataConfig data, PredictionKind task, int seed)
     {
-        if (task != PredictionTask.Multiclass)
+        if (task != PredictionKind.MulticlassClassification)
         {
             throw data.Node.Error("IDX data is for multiclass tasks: set `task: multiclass`.");
         }
@@ -119,14 +119,14 @@ internal static class DataSources
         return new LoadedData(train, validation, test, ml.Transforms.Conversion.MapValueToKey(data.Label), "Pixels", height, width);
     }
 
-    private static LoadedData Images(MLContext ml, DataConfig data, PredictionTask task, int seed)
+    private static LoadedData Images(MLContext ml, DataConfig data, PredictionKind task, int seed)
     {
         if (data.ImageSize == null)
         {
             throw data.Node.Error("image folders need `imageSize: [height, width]`: every image is resized to it.");
         }
 
-        if (task != PredictionTask.Multiclass)
+        if (task != PredictionKind.MulticlassClassification)
         {
             throw data.Node.Error("image folders (one folder per class) are for multiclass tasks: set `task: multiclass`.");
         }
@@ -152,8 +152,8 @@ internal static class DataSources
         return rows.Count > 0 ? rows : throw data.Node.Error($"'{root}' has no images in class subfolders ({string.Join(", ", ImageExtensions)}).");
     }
 
-    private static IEstimator<ITransformer> LabelTransform(MLContext ml, string label, PredictionTask task) =>
-        task == PredictionTask.Multiclass ? ml.Transforms.Conversion.MapValueToKey(label) : ml.Transforms.CopyColumns(label, label);
+    private static IEstimator<ITransformer> LabelTransform(MLContext ml, string label, PredictionKind task) =>
+        task == PredictionKind.MulticlassClassification ? ml.Transforms.Conversion.MapValueToKey(label) : ml.Transforms.CopyColumns(label, label);
 
     private static LoadedData Split(
         MLContext ml, DataConfig data, Func<string, IDataView> read, IEstimator<ITransformer> featurizer, string featureColumn, int height, int width, int seed)
