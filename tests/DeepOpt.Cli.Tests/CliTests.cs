@@ -171,6 +171,7 @@ public class CliTests
     [DataRow("trainr:\n  kind: mlp\n", 3, 1, "trainr", "unknown key. Did you mean `trainer`?")]
     [DataRow("trainer:\n  kid: mlp\n", 4, 3, "trainer.kid", "unknown key. Did you mean `kind`?")]
     [DataRow("trainer:\n  kind: mlp\n  options:\n    Device: gpu\n", 6, 13, "trainer.options.Device", "Leave `Device` null")]
+    [DataRow("task: multiclassification\ntrainer:\n  kind: mlp\n", 3, 7, "task", "use multiclass, binary or regression")]
     public void Train_BadConfig_ErrorPointsAtLineAndKey(string tail, int line, int column, string key, string message)
     {
         using var space = new Workspace();

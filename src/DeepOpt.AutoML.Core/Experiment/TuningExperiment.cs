@@ -58,7 +58,7 @@ namespace DeepOpt.AutoML.Experiment;
 /// MyOptions bestOptions = best.TrialSettings.Parameter.AsType&lt;MyOptions&gt;();
 /// </code>
 /// </example>
-public sealed class TuningExperiment : IIntermediateReporter, IDisposable
+public sealed partial class TuningExperiment : IIntermediateReporter, IDisposable
 {
     private readonly object _open = new();
     private ITuner? _tuner;
@@ -271,59 +271,6 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
             + $"(after {_timeProvider.GetElapsedTime(started).TotalSeconds:F1} s). Raise it with SetTrainingTimeInSeconds.");
     }
 
-    /// <summary>Sets where trials are kept: a file path (SQLite), a SQLite connection string (<c>Data Source=...</c>)
-    /// or a PostgreSQL one (<c>Host=...;Username=...;Password=...;Database=...</c>).</summary>
-    /// <param name="pathOrConnectionString">The path or connection string.</param>
-    /// <returns>This experiment.</returns>
-    /// <remarks>A sweep on a SQLite file resumes after a crash; on PostgreSQL, many workers share it. The experiment
-    /// owns the store it opens and closes it in <see cref="Dispose"/>.</remarks>
-    public TuningExperiment SetStorage(string pathOrConnectionString)
-    {
-        var store = TrialStores.Open(pathOrConnectionString);
-        SetStorage(store);
-        _ownsStore = true;
-        return this;
-    }
-
-    /// <summary>Sets the store that keeps the trials; the caller keeps ownership of it.</summary>
-    /// <param name="store">The store, for example <see cref="InMemoryTrialStore"/> or <see cref="SqliteTrialStore"/>.</param>
-    /// <returns>This experiment.</returns>
-    public TuningExperiment SetStorage(ITrialStore store)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        EnsureNotStarted(nameof(SetStorage));
-        if (_ownsStore)
-        {
-            _store?.Dispose();
-        }
-
-        _store = store;
-        _ownsStore = false;
-        return this;
-    }
-
-    /// <summary>Sets the sweep's name: experiments on one store with the same name share (and resume) its trials.</summary>
-    /// <param name="sweepName">The name; "default" unless set.</param>
-    /// <returns>This experiment.</returns>
-    public TuningExperiment SetSweepName(string sweepName)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(sweepName);
-        EnsureNotStarted(nameof(SetSweepName));
-        _sweepName = sweepName;
-        return this;
-    }
-
-    /// <summary>Sets this worker's id, recorded with each trial it runs.</summary>
-    /// <param name="workerId">The id, unique among the sweep's workers; <c>host-pid-random</c> unless set.</param>
-    /// <returns>This experiment.</returns>
-    public TuningExperiment SetWorkerId(string workerId)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(workerId);
-        EnsureNotStarted(nameof(SetWorkerId));
-        _workerId = workerId;
-        return this;
-    }
-
     /// <summary>Sets the search space the tuner searches, so the store can refuse to resume the sweep with another.</summary>
     /// <param name="searchSpace">The space.</param>
     /// <returns>This experiment.</returns>
@@ -331,22 +278,6 @@ public sealed class TuningExperiment : IIntermediateReporter, IDisposable
     {
         _searchSpace = searchSpace ?? throw new ArgumentNullException(nameof(searchSpace));
         EnsureNotStarted(nameof(SetSearchSpace));
-        return this;
-    }
-
-    /// <summary>Sets how long a running trial may go without a heartbeat before another worker marks it failed.
-    /// Heartbeats are sent every quarter of it.</summary>
-    /// <param name="timeout">Positive; 60 s unless set. Make it longer than any pause of a worker (a long garbage
-    /// collection, a network hiccup), or its live trials get reclaimed.</param>
-    /// <returns>This experiment.</returns>
-    public TuningExperiment SetHeartbeatTimeout(TimeSpan timeout)
-    {
-        if (timeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timeout), $"`timeout` must be positive, but got {timeout}.");
-        }
-
-        _heartbeatTimeout = timeout;
         return this;
     }
 
