@@ -39,7 +39,7 @@ internal sealed class LabeledData
         if (spec.Tokens != null)
         {
             // Token ids come from the training data's vocabulary; validation data is read with the same one.
-            spec = trainedFeatures ?? TokenSpec.Fit(data, spec, (LstmOptions)options, what);
+            spec = trainedFeatures ?? NetworkDesign.Of(options).FitTokens(data, spec, what);
             spec.Check(data.Schema);
         }
 

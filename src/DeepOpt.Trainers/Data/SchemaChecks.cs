@@ -46,15 +46,16 @@ internal static class SchemaChecks
             throw Missing(FeatureRole, options.FeatureColumnName);
         }
 
-        bool image = options.AcceptsImages && features.Kind == SchemaShape.Column.VectorKind.Scalar && features.ItemType is ImageDataViewType;
-        bool accepted = options.AcceptsTokens
+        var design = NetworkDesign.Of(options);
+        bool image = design.AcceptsImages && features.Kind == SchemaShape.Column.VectorKind.Scalar && features.ItemType is ImageDataViewType;
+        bool accepted = design.AcceptsTokens
             ? TokenSpec.Accepts(features)
             : image || (features.Kind == SchemaShape.Column.VectorKind.Vector && features.ItemType == NumberDataViewType.Single);
         if (!accepted)
         {
             string actual = features.Kind == SchemaShape.Column.VectorKind.Scalar ? $"{features.ItemType}"
                 : $"{(features.Kind == SchemaShape.Column.VectorKind.VariableVector ? "variable-size " : "")}vector of {(features.IsKey ? "key of " : "")}{features.ItemType}";
-            throw Mismatch(FeatureRole, options.FeatureColumnName, ExpectedFeatures(options), actual, Fix(options));
+            throw Mismatch(FeatureRole, options.FeatureColumnName, ExpectedFeatures(design), actual, Fix(design));
         }
 
         if (Find(input, options.LabelColumnName) is not { } label)
@@ -79,15 +80,16 @@ internal static class SchemaChecks
     public static (FeatureSpec Features, int ClassCount) CheckSchema(DataViewSchema schema, DeepTrainerOptions options, PredictionKind kind)
     {
         var features = schema.GetColumnOrNull(options.FeatureColumnName) ?? throw Missing(FeatureRole, options.FeatureColumnName);
+        var design = NetworkDesign.Of(options);
         FeatureSpec spec;
-        if (options.AcceptsTokens)
+        if (design.AcceptsTokens)
         {
-            spec = TokenSpec.FromColumn(features, (LstmOptions)options)
-                ?? throw Mismatch(FeatureRole, options.FeatureColumnName, ExpectedFeatures(options), $"{features.Type}", TokenFix);
+            spec = design.TokenSpec(features)
+                ?? throw Mismatch(FeatureRole, options.FeatureColumnName, ExpectedFeatures(design), $"{features.Type}", TokenFix);
         }
-        else if (options.AcceptsImages && features.Type is ImageDataViewType imageType)
+        else if (design.AcceptsImages && features.Type is ImageDataViewType imageType)
         {
-            spec = ImageSpec(options, imageType);
+            spec = design.ImageSpec(imageType);
         }
         else if (features.Type is VectorDataViewType vector && vector.ItemType == NumberDataViewType.Single && vector.IsKnownSize)
         {
@@ -95,7 +97,7 @@ internal static class SchemaChecks
         }
         else
         {
-            throw Mismatch(FeatureRole, options.FeatureColumnName, ExpectedFeatures(options), $"{features.Type}", FeatureFix);
+            throw Mismatch(FeatureRole, options.FeatureColumnName, ExpectedFeatures(design), $"{features.Type}", FeatureFix);
         }
 
         var label = schema.GetColumnOrNull(options.LabelColumnName) ?? throw Missing(LabelRole, options.LabelColumnName);
@@ -110,29 +112,11 @@ internal static class SchemaChecks
         return (spec, classes);
     }
 
-    private static FeatureSpec ImageSpec(DeepTrainerOptions options, ImageDataViewType type)
-    {
-        var cnn = (CnnOptions)options;
-        int height = cnn.ImageHeight > 0 ? cnn.ImageHeight : type.Height;
-        int width = cnn.ImageWidth > 0 ? cnn.ImageWidth : type.Width;
-        if (height == 0 || width == 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(CnnOptions.ImageHeight), $"Features column '{options.FeatureColumnName}' holds images of unknown size. Resize them with ml.Transforms.ResizeImages, or set `ImageHeight` and `ImageWidth`.");
-        }
+    private static string ExpectedFeatures(NetworkDesign design) =>
+        design.AcceptsTokens ? "text, or a vector of keys of UInt32"
+        : design.AcceptsImages ? "known-size vector of Single or an image" : "known-size vector of Single";
 
-        if (cnn.Channels is not (1 or 3))
-        {
-            throw new ArgumentOutOfRangeException(nameof(CnnOptions.Channels), cnn.Channels, $"`Channels` must be 1 (grey) or 3 (RGB) for an image column, but got {cnn.Channels}.");
-        }
-
-        return new FeatureSpec(options.FeatureColumnName, height * width * cnn.Channels, new ImageShape(height, width, cnn.Channels));
-    }
-
-    private static string ExpectedFeatures(DeepTrainerOptions options) =>
-        options.AcceptsTokens ? "text, or a vector of keys of UInt32"
-        : options.AcceptsImages ? "known-size vector of Single or an image" : "known-size vector of Single";
-
-    private static string Fix(DeepTrainerOptions options) => options.AcceptsTokens ? TokenFix : FeatureFix;
+    private static string Fix(NetworkDesign design) => design.AcceptsTokens ? TokenFix : FeatureFix;
 
     private const string TokenFix = "Give a text column, or tokens as keys with ml.Transforms.Text.TokenizeIntoWords followed by ml.Transforms.Conversion.MapValueToKey.";
 

@@ -40,7 +40,7 @@ internal static class TrainingEngine
         }
 
         using var distillation = options.Teacher == null ? null : new Distillation(options.Teacher, train.Spec, options.DistillationTemperature, options.DistillationAlpha);
-        var run = new TrainingRun(options, task, seed, device, log, cancellation, options.CreateAugmenter(seed), distillation);
+        var run = new TrainingRun(options, task, seed, device, log, cancellation, NetworkDesign.Of(options).CreateAugmenter(seed), distillation);
         using var threads = ThreadCountScope.Set(options.ThreadCount);
 
         // The fit's own generators, never libtorch's process-wide one, which fits running at once would share: one on
@@ -86,6 +86,7 @@ internal static class TrainingEngine
         using var optimizer = OptimizerFactory.Create(network.parameters(), options);
         var schedule = new LearningRateSchedule(options);
         var stopping = new EarlyStopping(options);
+        bool usesBatchNorm = NetworkDesign.Of(options).UsesBatchNorm;
         var penalized = network.named_parameters().Where(p => p.parameter.dim() >= 2).Select(p => p.parameter).ToList();
         var random = new Random(seed);
         var order = Enumerable.Range(0, train.Count).Select(i => (long)i).ToArray();
@@ -105,7 +106,7 @@ internal static class TrainingEngine
                 for (int start = 0; start < order.Length; start += options.BatchSize)
                 {
                     int size = Math.Min(options.BatchSize, order.Length - start);
-                    if (size == 1 && options.UsesBatchNorm)
+                    if (size == 1 && usesBatchNorm)
                     {
                         // A trailing batch of one row breaks batch norm's training statistics; its row is seen next epoch
                         // (Validate refuses BatchSize = 1 with batch norm, and Fit fewer rows than BatchSize, so a full batch has run).

@@ -87,7 +87,8 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
             throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.BatchSize), Options.BatchSize, $"The training data has {train.Count} rows{(validation != null && Options.ValidationSet == null ? " after the validation split" : "")}, fewer than `BatchSize` ({Options.BatchSize}). Lower `BatchSize` or give more rows.");
         }
 
-        var options = Options.ForFeatures(all.Spec);
+        var design = NetworkDesign.Of(Options);
+        var options = design.ForFeatures(all.Spec);
         TaskLoss.ClassWeights(Options, Task, all.ClassCount, train.Targets);
         if (Options.Teacher != null)
         {
@@ -100,7 +101,7 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
         int width = Task == PredictionKind.MulticlassClassification ? all.ClassCount : 1;
         using var channel = _environment.Start("DeepOpt");
         var (network, history) = TrainingEngine.Fit(
-            () => options.BuildNetwork(all.FeatureSize, width), train, validation, options, Task, _seed, device, message => MlNetInternals.Info(channel, message), options.CancellationToken);
+            () => NetworkDesign.Of(options).Build(all.FeatureSize, width), train, validation, options, Task, _seed, device, message => MlNetInternals.Info(channel, message), options.CancellationToken);
         var description = new ModelDescription(Task, all.ClassCount, all.Spec, keyValues, options.Clone(keepRuntimeMembers: false), history);
         return new DeepPredictionTransformer(description, network, device);
     }

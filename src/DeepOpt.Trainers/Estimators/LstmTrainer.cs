@@ -1,6 +1,8 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
+using Microsoft.ML;
 using Microsoft.ML.Runtime;
+using static TorchSharp.torch;
 
 namespace DeepOpt.Trainers;
 
@@ -26,5 +28,27 @@ public sealed class LstmTrainer : DeepTrainerBase<LstmOptions>
     internal LstmTrainer(IHostEnvironment environment, LstmOptions options, PredictionKind task)
         : base(environment, options, task)
     {
+    }
+
+    /// <summary>The LSTM or GRU: it reads text or key vectors as token ids and sizes its embedding by the vocabulary.</summary>
+    internal sealed class Design(LstmOptions options) : NetworkDesign
+    {
+        public override bool AcceptsTokens => true;
+
+        protected override DeepTrainerOptions Options => options;
+
+        public override nn.Module<Tensor, Tensor> Build(int inputSize, int outputSize) => new LstmNetwork(outputSize, options);
+
+        public override DeepTrainerOptions ForFeatures(FeatureSpec features)
+        {
+            var tokens = features.Tokens ?? throw new InvalidOperationException($"Features column '{features.ColumnName}' holds no tokens.");
+            var copy = (LstmOptions)options.Clone();
+            copy.IdCount = tokens.IdCount;
+            return copy;
+        }
+
+        public override FeatureSpec? TokenSpec(Microsoft.ML.DataViewSchema.Column column) => Trainers.TokenSpec.FromColumn(column, options);
+
+        public override FeatureSpec FitTokens(IDataView data, FeatureSpec spec, string what) => Trainers.TokenSpec.Fit(data, spec, options, what);
     }
 }

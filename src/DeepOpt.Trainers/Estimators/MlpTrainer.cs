@@ -1,6 +1,7 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
 using Microsoft.ML.Runtime;
+using static TorchSharp.torch;
 
 namespace DeepOpt.Trainers;
 
@@ -24,5 +25,15 @@ public sealed class MlpTrainer : DeepTrainerBase<MlpOptions>
     internal MlpTrainer(IHostEnvironment environment, MlpOptions options, PredictionKind task)
         : base(environment, options, task)
     {
+    }
+
+    /// <summary>The MLP: it reads float vectors.</summary>
+    internal sealed class Design(MlpOptions options) : NetworkDesign
+    {
+        public override bool UsesBatchNorm => options.BatchNorm;
+
+        protected override DeepTrainerOptions Options => options;
+
+        public override nn.Module<Tensor, Tensor> Build(int inputSize, int outputSize) => new MlpNetwork(inputSize, outputSize, options);
     }
 }

@@ -143,39 +143,6 @@ public sealed class CnnOptions : DeepTrainerOptions
     /// <value>In [0, 1]; 0 turns it off. Default 0.</value>
     public double RandomErasingProbability { get; set; } = Defaults.RandomErasingProbability;
 
-    internal override bool UsesBatchNorm => BatchNorm;
-
-    internal override nn.Module<Tensor, Tensor> BuildNetwork(int inputSize, int outputSize) => new CnnNetwork(outputSize, this);
-
-    internal override bool AcceptsImages => true;
-
-    internal override DeepTrainerOptions ForFeatures(FeatureSpec features)
-    {
-        if (features.Image is { } image)
-        {
-            var copy = (CnnOptions)Clone();
-            (copy.ImageHeight, copy.ImageWidth, copy.Channels, copy.Layout) = (image.Height, image.Width, image.Channels, ImageLayout.ChannelsFirst);
-            return copy;
-        }
-
-        if (ImageHeight == 0 || ImageWidth == 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(ImageHeight), $"Features column '{FeatureColumnName}' is a vector of {features.Size} pixels: set `ImageHeight`, `ImageWidth` and `Channels` so that their product is {features.Size}.");
-        }
-
-        long expected = (long)ImageHeight * ImageWidth * Channels;
-        if (expected != features.Size)
-        {
-            throw SchemaChecks.Mismatch(SchemaChecks.FeatureRole, FeatureColumnName, $"vector of Single of size {ImageHeight}×{ImageWidth}×{Channels} = {expected} (ImageHeight × ImageWidth × Channels)",
-                $"vector of size {features.Size}", "Set `ImageHeight`, `ImageWidth` and `Channels` to the shape of the images, or resize them first with ml.Transforms.ResizeImages.");
-        }
-
-        return this;
-    }
-
-    internal override IBatchAugmenter? CreateAugmenter(int seed) =>
-        RandomHorizontalFlip || RandomCropPadding > 0 || RandomErasingProbability > 0 ? new ImageAugmenter(this, seed) : null;
-
     /// <inheritdoc/>
     public override void Validate()
     {

@@ -107,7 +107,7 @@ public abstract partial class DeepTrainerOptions
         OptionChecks.Positive(HuberDelta, nameof(HuberDelta));
         OptionChecks.NotNegative(LeakyReluSlope, nameof(LeakyReluSlope));
         OptionChecks.AtLeast(BatchSize, 1, nameof(BatchSize));
-        if (UsesBatchNorm && BatchSize < 2)
+        if (NetworkDesign.Of(this).UsesBatchNorm && BatchSize < 2)
         {
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"`{nameof(BatchSize)}` must be at least 2 with batch norm, but got {BatchSize}: batch norm cannot normalise a batch of one row. Set `{nameof(BatchSize)}` to 2 or more, or `BatchNorm` = false.");
         }

@@ -245,24 +245,6 @@ public abstract partial class DeepTrainerOptions
     [JsonIgnore]
     public CancellationToken CancellationToken { get; set; }
 
-    /// <summary>The engine's network hook: builds the untrained network for this input width and output width.</summary>
-    internal abstract nn.Module<Tensor, Tensor> BuildNetwork(int inputSize, int outputSize);
-
-    /// <summary>Whether the trainer reads ML.NET image columns as well as float vectors.</summary>
-    internal virtual bool AcceptsImages => false;
-
-    /// <summary>Gets a value indicating whether the network has batch norm layers, which need batches of 2 rows or more.</summary>
-    internal virtual bool UsesBatchNorm => false;
-
-    /// <summary>Whether the trainer reads token sequences (text, or a vector of keys) instead of float vectors.</summary>
-    internal virtual bool AcceptsTokens => false;
-
-    /// <summary>
-    /// The options to train with on these features: checks that the network fits them, before training, and fills in
-    /// what the features decide (a CNN's image shape). Returns these options or an adjusted copy.
-    /// </summary>
-    internal virtual DeepTrainerOptions ForFeatures(FeatureSpec features) => this;
-
     /// <summary>
     /// A copy through JSON. With <paramref name="keepRuntimeMembers"/>, the members JSON leaves out (validation data,
     /// progress, teacher, cancellation) are shared; without, they stay unset, as in a saved model.
@@ -282,7 +264,4 @@ public abstract partial class DeepTrainerOptions
         copy.CancellationToken = CancellationToken;
         return copy;
     }
-
-    /// <summary>The engine's augmentation hook: null, or what changes each training batch at random.</summary>
-    internal virtual IBatchAugmenter? CreateAugmenter(int seed) => null;
 }

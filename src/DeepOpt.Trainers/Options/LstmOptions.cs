@@ -145,18 +145,6 @@ public sealed class LstmOptions : DeepTrainerOptions
     [JsonInclude]
     internal int IdCount { get; set; }
 
-    internal override nn.Module<Tensor, Tensor> BuildNetwork(int inputSize, int outputSize) => new LstmNetwork(outputSize, this);
-
-    internal override bool AcceptsTokens => true;
-
-    internal override DeepTrainerOptions ForFeatures(FeatureSpec features)
-    {
-        var tokens = features.Tokens ?? throw new InvalidOperationException($"Features column '{features.ColumnName}' holds no tokens.");
-        var copy = (LstmOptions)Clone();
-        copy.IdCount = tokens.IdCount;
-        return copy;
-    }
-
     /// <inheritdoc/>
     public override void Validate()
     {

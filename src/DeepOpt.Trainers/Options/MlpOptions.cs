@@ -30,10 +30,6 @@ public sealed class MlpOptions : DeepTrainerOptions
     /// <value>Default false.</value>
     public bool BatchNorm { get; set; } = Defaults.BatchNorm;
 
-    internal override bool UsesBatchNorm => BatchNorm;
-
-    internal override nn.Module<Tensor, Tensor> BuildNetwork(int inputSize, int outputSize) => new MlpNetwork(inputSize, outputSize, this);
-
     /// <inheritdoc/>
     public override void Validate()
     {

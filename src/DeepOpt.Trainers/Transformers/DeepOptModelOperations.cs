@@ -286,7 +286,7 @@ public static class DeepOptModelOperations
         nn.Module<Tensor, Tensor> network;
         try
         {
-            network = description.Options.BuildNetwork(description.Features.Size, width);
+            network = NetworkDesign.Of(description.Options).Build(description.Features.Size, width);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
