@@ -1,6 +1,5 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
-using System.Text.Json;
 using DeepOpt.AutoML.SearchSpace;
 using DeepOpt.Trainers;
 
@@ -47,21 +46,8 @@ public sealed class SweepableTrainer
     public DeepTrainerOptions CreateOptions(Parameter parameter)
     {
         ArgumentNullException.ThrowIfNull(parameter);
-        var options = Copy(_baseOptions);
+        var options = _baseOptions.Clone();
         _apply(parameter, options);
         return options;
-    }
-
-    /// <summary>A deep copy through the options' JSON form; the members JSON leaves out are carried over by hand.</summary>
-    private static DeepTrainerOptions Copy(DeepTrainerOptions source)
-    {
-        var copy = JsonSerializer.Deserialize<DeepTrainerOptions>(JsonSerializer.Serialize(source))
-            ?? throw new InvalidOperationException("The trainer options did not survive a JSON copy.");
-        copy.ValidationSet = source.ValidationSet;
-        copy.Progress = source.Progress;
-        copy.BatchProgress = source.BatchProgress;
-        copy.Teacher = source.Teacher;
-        copy.CancellationToken = source.CancellationToken;
-        return copy;
     }
 }

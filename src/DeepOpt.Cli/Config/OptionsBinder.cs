@@ -8,13 +8,10 @@ namespace DeepOpt.Cli.Config;
 /// <summary>Sets trainer options from a config mapping: keys are the options' property names (any case).</summary>
 internal static class OptionsBinder
 {
-    private static readonly HashSet<string> RuntimeOnly =
-        [nameof(DeepTrainerOptions.ValidationSet), nameof(DeepTrainerOptions.Progress), nameof(DeepTrainerOptions.BatchProgress), nameof(DeepTrainerOptions.Teacher), nameof(DeepTrainerOptions.CancellationToken)];
-
     /// <summary>The keys a config may set on options of this type.</summary>
     public static IReadOnlyList<PropertyInfo> Settable(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanWrite && !RuntimeOnly.Contains(p.Name))
+            .Where(p => p.CanWrite && p.GetCustomAttribute<System.Text.Json.Serialization.JsonIgnoreAttribute>() == null) // not the run's objects
             .OrderBy(p => p.Name, StringComparer.Ordinal)
             .ToList();
 

@@ -245,11 +245,17 @@ public abstract partial class DeepTrainerOptions
     [JsonIgnore]
     public CancellationToken CancellationToken { get; set; }
 
+    /// <summary>Copies these options: every setting, and the run's objects (validation data, progress, teacher,
+    /// cancellation), which the copy shares. A tuner changes the copy's settings without touching these.</summary>
+    /// <returns>The copy, of the same options type.</returns>
+    public DeepTrainerOptions Clone() => Clone(keepRuntimeMembers: true);
+
     /// <summary>
     /// A copy through JSON. With <paramref name="keepRuntimeMembers"/>, the members JSON leaves out (validation data,
-    /// progress, teacher, cancellation) are shared; without, they stay unset, as in a saved model.
+    /// progress, teacher, cancellation: the <see cref="JsonIgnoreAttribute"/> ones, listed here only) are shared;
+    /// without, they stay unset, as in a saved model.
     /// </summary>
-    internal DeepTrainerOptions Clone(bool keepRuntimeMembers = true)
+    internal DeepTrainerOptions Clone(bool keepRuntimeMembers)
     {
         var copy = JsonSerializer.Deserialize<DeepTrainerOptions>(JsonSerializer.Serialize(this, ModelDescription.Json), ModelDescription.Json)!;
         if (!keepRuntimeMembers)
