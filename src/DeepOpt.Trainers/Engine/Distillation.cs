@@ -17,12 +17,12 @@ namespace DeepOpt.Trainers;
 /// </remarks>
 internal sealed class Distillation : IDisposable
 {
-    private readonly DeepPredictionTransformer _teacher;
+    private readonly ITeacher _teacher;
     private readonly double _temperature;
     private readonly double _alpha;
     private readonly Tensor? _teacherIds;
 
-    public Distillation(DeepPredictionTransformer teacher, FeatureSpec student, double temperature, double alpha)
+    public Distillation(ITeacher teacher, FeatureSpec student, double temperature, double alpha)
     {
         _teacher = teacher;
         _temperature = temperature;
@@ -31,12 +31,12 @@ internal sealed class Distillation : IDisposable
     }
 
     /// <summary>Checks that the teacher fits the student's task and data, before training.</summary>
-    public static void Check(DeepPredictionTransformer teacher, PredictionKind task, int classCount, FeatureSpec student)
+    public static void Check(ITeacher teacher, PredictionKind task, int classCount, FeatureSpec student)
     {
         CheckAlive(teacher);
-        if (teacher.Task != task || task == PredictionKind.Regression)
+        if (teacher.Description.Task != task || task == PredictionKind.Regression)
         {
-            throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.Teacher), $"The `Teacher` is a {teacher.Task} model, but distillation needs a classifier of the student's task ({task}).");
+            throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.Teacher), $"The `Teacher` is a {teacher.Description.Task} model, but distillation needs a classifier of the student's task ({task}).");
         }
 
         var features = teacher.Description.Features;
@@ -53,7 +53,7 @@ internal sealed class Distillation : IDisposable
     }
 
     /// <summary>Checks that the teacher has not been disposed, so that the first batch does not find it freed.</summary>
-    public static void CheckAlive(DeepPredictionTransformer teacher)
+    public static void CheckAlive(ITeacher teacher)
     {
         if (teacher.IsDisposed)
         {

@@ -31,7 +31,7 @@ namespace DeepOpt.Trainers;
 /// has disposed is never saved as an empty file: saving it throws.
 /// </para>
 /// </remarks>
-public sealed class DeepPredictionTransformer : ITransformer, IDisposable
+public sealed class DeepPredictionTransformer : ITransformer, IDisposable, ITeacher
 {
     private readonly nn.Module<Tensor, Tensor> _network;
     private readonly OutputColumns _outputs;
@@ -99,6 +99,16 @@ public sealed class DeepPredictionTransformer : ITransformer, IDisposable
     /// <summary>Keeps the network alive for one native use (<paramref name="use"/> names it for the error).</summary>
     /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     internal ModelLifetime.Lease Lease(string use) => _lifetime.Enter(use);
+
+    ModelDescription ITeacher.Description => Description;
+
+    Device ITeacher.Device => Device;
+
+    nn.Module<Tensor, Tensor> ITeacher.Network => Network;
+
+    bool ITeacher.IsDisposed => IsDisposed;
+
+    IDisposable ITeacher.Lease(string use) => Lease(use);
 
     /// <summary>The error for a use of this model after it was disposed.</summary>
     internal ObjectDisposedException Disposed(string use) => _lifetime.Disposed(use);
