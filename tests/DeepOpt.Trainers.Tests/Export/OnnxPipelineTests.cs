@@ -109,6 +109,20 @@ public sealed class OnnxPipelineTests
     }
 
     [TestMethod]
+    public void Mlp_KeyLabelWithoutKeyValues_GivesAKeyOfTheSameCount()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = Synthetic.Blobs(300, classes: 3, seed: 11).Select(r => new KeyRow { Features = r.Features, Label = (uint)r.Label + 1 }).ToList();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        using var model = ml.MulticlassClassification.Trainers.Mlp(new MlpOptions { HiddenLayerSizes = [8], Epochs = 2, ThreadCount = 1 }).Fit(data);
+        var plain = ml.Model.ConvertToOnnxPipeline(model, data).Transform(data);
+        var expected = model.Transform(data);
+        Assert.AreEqual(expected.Schema["PredictedLabel"].Type, plain.Schema["PredictedLabel"].Type);
+        CollectionAssert.AreEqual(expected.GetColumn<uint>("PredictedLabel").ToArray(), plain.GetColumn<uint>("PredictedLabel").ToArray());
+        Assert.AreEqual(ml.MulticlassClassification.Evaluate(expected).MicroAccuracy, ml.MulticlassClassification.Evaluate(plain).MicroAccuracy, 1e-9);
+    }
+
+    [TestMethod]
     public void ConvertToOnnxPipeline_ImagesOfNoFixedSize_NamesTheColumnAndResizeImages()
     {
         var ml = new MLContext(seed: 1);
@@ -165,6 +179,15 @@ public sealed class OnnxPipelineTests
         }
 
         return files;
+    }
+
+    public sealed class KeyRow
+    {
+        [VectorType(Synthetic.Dimensions)]
+        public float[] Features { get; set; } = [];
+
+        [KeyType(4)]
+        public uint Label { get; set; }
     }
 
     public sealed class BinaryPrediction
