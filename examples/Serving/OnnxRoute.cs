@@ -76,6 +76,7 @@ internal sealed class OnnxRoute : IModelRoute
         using var input = OrtValue.CreateTensorValueFromMemory(features, [rows.Count, _size]);
         using var outputs = _session.Run(new RunOptions(), [_input], [input], _outputs);
         var scores = outputs[Array.IndexOf(_outputs, "Score")].GetTensorDataAsSpan<float>().ToArray();
+        var probabilities = _task == "BinaryClassification" ? outputs[Array.IndexOf(_outputs, "Probability")].GetTensorDataAsSpan<float>().ToArray() : null;
         int width = scores.Length / rows.Count;
         var answers = new List<Dictionary<string, object?>>(rows.Count);
         for (int i = 0; i < rows.Count; i++)
@@ -89,10 +90,10 @@ internal sealed class OnnxRoute : IModelRoute
             }
 
             var answer = new Dictionary<string, object?> { ["score"] = score[0] };
-            if (_task == "BinaryClassification")
+            if (probabilities != null)
             {
                 answer["predictedLabel"] = score[0] > 0;
-                answer["probability"] = outputs[Array.IndexOf(_outputs, "Probability")].GetTensorDataAsSpan<float>()[i];
+                answer["probability"] = probabilities[i];
             }
 
             answers.Add(answer);

@@ -230,21 +230,7 @@ internal sealed class TrialLedger : IDisposable
                 Tuner.Update(result);
             }
 
-            bool best = false;
-            lock (_state)
-            {
-                _finished.Add(result);
-                if (result.State == TrialState.Completed && (Best == null || result.Loss < Best.Loss))
-                {
-                    Best = result;
-                    best = true;
-                }
-
-                if (result.State == TrialState.Failed && FirstFailureMessage == null)
-                {
-                    (FirstFailure, FirstFailureMessage) = (exception, result.ErrorMessage);
-                }
-            }
+            bool best = Record(result, exception);
 
             Notify(m =>
             {
@@ -316,24 +302,36 @@ internal sealed class TrialLedger : IDisposable
             if (replay)
             {
                 Tuner.Update(TrialCopies.Copy(trial.Result));
-                lock (_state)
-                {
-                    _finished.Add(trial.Result);
-                    if (trial.State == TrialState.Completed && double.IsFinite(trial.Result.Loss) && (Best == null || trial.Result.Loss < Best.Loss))
-                    {
-                        Best = trial.Result;
-                    }
-
-                    if (trial.State == TrialState.Failed)
-                    {
-                        FirstFailureMessage ??= trial.Result.ErrorMessage;
-                    }
-                }
+                Record(trial.Result, null);
             }
             else if (pending)
             {
                 Tuner.ReportPending(trial.Result.TrialSettings);
             }
+        }
+    }
+
+    /// <summary>
+    /// Adds a finished trial to the list, and makes it the best (a completed trial with a lower finite loss) or the
+    /// first failure when it is one; returns whether it became the best.
+    /// </summary>
+    private bool Record(TrialResult result, Exception? exception)
+    {
+        lock (_state)
+        {
+            _finished.Add(result);
+            if (result.State == TrialState.Failed && FirstFailureMessage == null)
+            {
+                (FirstFailure, FirstFailureMessage) = (exception, result.ErrorMessage);
+            }
+
+            if (result.State != TrialState.Completed || !double.IsFinite(result.Loss) || (Best != null && result.Loss >= Best.Loss))
+            {
+                return false;
+            }
+
+            Best = result;
+            return true;
         }
     }
 

@@ -40,7 +40,8 @@ internal static class TrainingEngine
         }
 
         using var distillation = options.Teacher == null ? null : new Distillation(options.Teacher, train.Spec, options.DistillationTemperature, options.DistillationAlpha);
-        var run = new TrainingRun(options, task, seed, device, log, cancellation, NetworkDesign.Of(options).CreateAugmenter(seed), distillation);
+        var design = NetworkDesign.Of(options);
+        var run = new TrainingRun(options, task, seed, device, log, cancellation, design.CreateAugmenter(seed), design.UsesBatchNorm, distillation);
         using var threads = ThreadCountScope.Set(options.ThreadCount);
 
         // The fit's own generators, never libtorch's process-wide one, which fits running at once would share: one on
@@ -75,18 +76,18 @@ internal static class TrainingEngine
         Action<string>? Log,
         CancellationToken Cancellation,
         IBatchAugmenter? Augmenter,
+        bool UsesBatchNorm,
         Distillation? Distillation);
 
     private static List<EpochReport> Train(nn.Module<Tensor, Tensor> network, LabeledData trainRows, LabeledData? validationRows, TrainingRun run)
     {
-        var (options, task, seed, device, log, cancellation, augmenter, distillation) = run;
+        var (options, task, seed, device, log, cancellation, augmenter, usesBatchNorm, distillation) = run;
         using var train = new TensorData(trainRows, task, device);
         using var validation = validationRows == null ? null : new TensorData(validationRows, task, device);
         using var loss = new TaskLoss(options, task, trainRows.ClassCount, trainRows.Targets, device);
         using var optimizer = OptimizerFactory.Create(network.parameters(), options);
         var schedule = new LearningRateSchedule(options);
         var stopping = new EarlyStopping(options);
-        bool usesBatchNorm = NetworkDesign.Of(options).UsesBatchNorm;
         var penalized = network.named_parameters().Where(p => p.parameter.dim() >= 2).Select(p => p.parameter).ToList();
         var random = new Random(seed);
         var order = Enumerable.Range(0, train.Count).Select(i => (long)i).ToArray();

@@ -78,16 +78,12 @@ internal static class OnnxPipelineCheck
         }
         else
         {
-            float[] left = Floats(expected, name), right = Floats(actual, name);
+            float[] left = OnnxRuntimeCheck.Column(expected, name), right = OnnxRuntimeCheck.Column(actual, name);
             Assert.HasCount(left.Length, right);
             int worst = Enumerable.Range(0, left.Length).MaxBy(k => Math.Abs(left[k] - right[k]));
             Assert.AreEqual(left[worst], right[worst], OnnxRuntimeCheck.Tolerance, $"{name}, value {worst} of {left.Length}");
         }
     }
-
-    private static float[] Floats(IDataView data, string name) => data.Schema[name].Type is VectorDataViewType
-        ? data.GetColumn<float[]>(name).SelectMany(v => v).ToArray()
-        : data.GetColumn<float>(name).ToArray();
 
     private static string[] KeyValues(DataViewSchema.Column column)
     {

@@ -68,7 +68,8 @@ internal static class OnnxRuntimeCheck
         return (features.ToArray(), rows);
     }
 
-    private static float[] Column(IDataView scored, string name) => scored.Schema[name].Type is VectorDataViewType
+    /// <summary>A float column's values, row after row (a vector column's slots in order).</summary>
+    public static float[] Column(IDataView scored, string name) => scored.Schema[name].Type is VectorDataViewType
         ? scored.GetColumn<float[]>(name).SelectMany(v => v).ToArray()
         : scored.GetColumn<float>(name).ToArray();
 }

@@ -17,21 +17,12 @@ internal static class FreshProcess
     /// <param name="textPath">A TSV of text rows to score, or null for the embedded digits.</param>
     public static string[] Score(string modelPath, string scoresPath, string? textPath = null)
     {
-        var checker = typeof(FreshProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ModelLoadCheck").Value!;
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { checker, modelPath, scoresPath, textPath }.OfType<string>())
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        string errors = process.StandardError.ReadToEnd() + process.StandardOutput.ReadToEnd();
-        Assert.IsTrue(process.WaitForExit(120_000), "the checker did not finish");
-        Assert.AreEqual(0, process.ExitCode, errors);
+        var (exitCode, output) = Run(120_000, new[] { modelPath, scoresPath, textPath }.OfType<string>().ToArray());
+        Assert.AreEqual(0, exitCode, output);
 
         // Where NNPACK cannot start, libtorch would say so on every single-row convolution; DeepOpt lets it say it once.
-        int nnpackLines = errors.Split('\n').Count(line => line.Contains("NNPACK", StringComparison.Ordinal));
-        Assert.IsLessThanOrEqualTo(1, nnpackLines, errors.Length > 2000 ? errors[..2000] : errors);
+        int nnpackLines = output.Split('\n').Count(line => line.Contains("NNPACK", StringComparison.Ordinal));
+        Assert.IsLessThanOrEqualTo(1, nnpackLines, output.Length > 2000 ? output[..2000] : output);
         return File.ReadAllLines(scoresPath);
     }
 
