@@ -12,22 +12,22 @@ var keys = ml.Transforms.Conversion.MapValueToKey("Label").Fit(split.TrainSet);
 var train = keys.Transform(split.TrainSet);
 var test = keys.Transform(split.TestSet);
 
-CnnOptions Options(int[] filters, int dense, DeepPredictionTransformer? teacher) => new()
+CnnOptions Options(int[] filters, int dense) => new()
 {
     FeatureColumnName = "Pixels", ImageHeight = 8, ImageWidth = 8, PixelScale = 1.0 / 16,
     ConvFilters = filters, DenseUnits = dense, Padding = 1, Epochs = 20, BatchSize = 32, LearningRate = 2e-3, Seed = 1,
-    RandomCropPadding = 1, Teacher = teacher, DistillationTemperature = 4, DistillationAlpha = 0.5,
+    RandomCropPadding = 1, DistillationTemperature = 4, DistillationAlpha = 0.5,
 };
 
-(double Accuracy, long Size, DeepPredictionTransformer Model) Train(string name, CnnOptions options)
+(double Accuracy, long Size, DeepPredictionTransformer Model) Train(string name, CnnOptions options, DeepPredictionTransformer? teacher = null)
 {
-    var model = ml.MulticlassClassification.Trainers.Cnn(options).Fit(train);
+    var model = ml.MulticlassClassification.Trainers.Cnn(options, new DeepFitContext { Teacher = teacher }).Fit(train);
     double accuracy = ml.MulticlassClassification.Evaluate(model.Transform(test)).MicroAccuracy;
     Console.WriteLine($"{name,-28} test accuracy {accuracy:P2}   {model.ParameterCount,9:N0} weights");
     return (accuracy, model.ParameterCount, model);
 }
 
-var teacher = Train("wide teacher (32, 64; 128)", Options([32, 64], 128, null));
-var alone = Train("small CNN, labels only (6; 24)", Options([6], 24, null));
-var distilled = Train("small CNN, distilled (6; 24)", Options([6], 24, teacher.Model));
+var teacher = Train("wide teacher (32, 64; 128)", Options([32, 64], 128));
+var alone = Train("small CNN, labels only (6; 24)", Options([6], 24));
+var distilled = Train("small CNN, distilled (6; 24)", Options([6], 24), teacher.Model);
 Console.WriteLine($"The student has {100.0 * distilled.Size / teacher.Size:F1} % of the teacher's weights; distillation moved its accuracy by {100 * (distilled.Accuracy - alone.Accuracy):+0.00;-0.00} points.");

@@ -46,10 +46,9 @@ var options = new CnnOptions
     BatchSize = 128,
     Epochs = epochs,
     ThreadCount = command.OptionalInt("--threads"),
-    Progress = new Progress(),
 };
 var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
-    .Append(ml.MulticlassClassification.Trainers.Cnn(options));
+    .Append(ml.MulticlassClassification.Trainers.Cnn(options, new DeepFitContext { Progress = new Progress() }));
 var model = pipeline.Fit(train);
 var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
 Console.WriteLine($"Test accuracy {metrics.MicroAccuracy:P2} (macro {metrics.MacroAccuracy:P2}) after {epochs} epochs.");

@@ -94,9 +94,9 @@ Console.WriteLine($"Test accuracy of the best trial's model (trained on {trainRo
 if (retrain)
 {
     var options = (CnnOptions)cnn.CreateOptions(best.TrialSettings.Parameter);
-    options.Progress = new Progress<EpochReport>(r => Console.WriteLine($"  retrain epoch {r.Epoch}/{r.TotalEpochs} loss {r.TrainLoss:F4} {r.Seconds:F1} s"));
+    var progress = new Progress<EpochReport>(r => Console.WriteLine($"  retrain epoch {r.Epoch}/{r.TotalEpochs} loss {r.TrainLoss:F4} {r.Seconds:F1} s"));
     var model = ml.Transforms.Conversion.MapValueToKey("Label")
-        .Append(ml.MulticlassClassification.Trainers.Cnn(options))
+        .Append(ml.MulticlassClassification.Trainers.Cnn(options, new DeepFitContext { Progress = progress }))
         .Fit(ml.Data.LoadFromEnumerable(all));
     var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
     Console.WriteLine($"Test accuracy after retraining on all {all.Count} training images: {metrics.MicroAccuracy:P2}");

@@ -29,16 +29,17 @@ var options = new MlpOptions
     ValidationFraction = 0.1,
     EarlyStoppingPatience = 8,
 };
+var context = new DeepFitContext(); // the run's objects: the live display below sets its progress
 
 var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
     .Append(ml.Transforms.NormalizeMinMax("Features", "Pixels"))
-    .Append(ml.MulticlassClassification.Trainers.Mlp(options))
+    .Append(ml.MulticlassClassification.Trainers.Mlp(options, context))
     .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
 
 Console.WriteLine($"Training an MLP on 80 % of the 1,797 digits ({(torch.cuda.is_available() ? "CUDA" : "CPU")})...");
 var model = LiveTraining.Run("MLP on digits", progress =>
 {
-    options.ReportTo(progress);
+    context.ReportTo(progress);
     return pipeline.Fit(split.TrainSet);
 });
 var metrics = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet));

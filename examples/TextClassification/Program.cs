@@ -51,11 +51,10 @@ var options = new LstmOptions
     Epochs = epochs,
     GradientClipNorm = 5,
     ThreadCount = command.OptionalInt("--threads"),
-    Progress = new Progress(),
 };
 var watch = Stopwatch.StartNew();
 var model = ml.Transforms.Conversion.MapValueToKey("Label")
-    .Append(ml.MulticlassClassification.Trainers.Lstm(options))
+    .Append(ml.MulticlassClassification.Trainers.Lstm(options, new DeepFitContext { Progress = new Progress() }))
     .Fit(train);
 Console.WriteLine($"Trained in {watch.Elapsed.TotalSeconds:F0} s.");
 var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));

@@ -29,9 +29,10 @@ public static class DeepOptCatalog
     /// <summary>A multi-layer perceptron for multiclass classification, with every option.</summary>
     /// <param name="catalog">ml.MulticlassClassification.Trainers.</param>
     /// <param name="options">The options.</param>
+    /// <param name="context">Validation data, progress, teacher and cancellation; null for none.</param>
     /// <returns>The trainer.</returns>
-    public static MlpTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, MlpOptions options) =>
-        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.MulticlassClassification);
+    public static MlpTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, MlpOptions options, DeepFitContext? context = null) =>
+        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.MulticlassClassification, context);
 
     /// <summary>A multi-layer perceptron for binary classification.</summary>
     /// <param name="catalog">ml.BinaryClassification.Trainers.</param>
@@ -55,9 +56,10 @@ public static class DeepOptCatalog
     /// <summary>A multi-layer perceptron for binary classification, with every option.</summary>
     /// <param name="catalog">ml.BinaryClassification.Trainers.</param>
     /// <param name="options">The options.</param>
+    /// <param name="context">Validation data, progress, teacher and cancellation; null for none.</param>
     /// <returns>The trainer.</returns>
-    public static MlpTrainer Mlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, MlpOptions options) =>
-        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.BinaryClassification);
+    public static MlpTrainer Mlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, MlpOptions options, DeepFitContext? context = null) =>
+        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.BinaryClassification, context);
 
     /// <summary>A multi-layer perceptron for regression.</summary>
     /// <param name="catalog">ml.Regression.Trainers.</param>
@@ -81,9 +83,10 @@ public static class DeepOptCatalog
     /// <summary>A multi-layer perceptron for regression, with every option.</summary>
     /// <param name="catalog">ml.Regression.Trainers.</param>
     /// <param name="options">The options.</param>
+    /// <param name="context">Validation data, progress, teacher and cancellation; null for none.</param>
     /// <returns>The trainer.</returns>
-    public static MlpTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog, MlpOptions options) =>
-        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.Regression);
+    public static MlpTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog, MlpOptions options, DeepFitContext? context = null) =>
+        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.Regression, context);
 
     /// <summary>A convolutional network for multiclass image classification.</summary>
     /// <param name="catalog">ml.MulticlassClassification.Trainers.</param>
@@ -107,9 +110,10 @@ public static class DeepOptCatalog
     /// <summary>A convolutional network for multiclass image classification, with every option.</summary>
     /// <param name="catalog">ml.MulticlassClassification.Trainers.</param>
     /// <param name="options">The options.</param>
+    /// <param name="context">Validation data, progress, teacher and cancellation; null for none.</param>
     /// <returns>The trainer.</returns>
-    public static CnnTrainer Cnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, CnnOptions options) =>
-        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.MulticlassClassification);
+    public static CnnTrainer Cnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, CnnOptions options, DeepFitContext? context = null) =>
+        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.MulticlassClassification, context);
 
     /// <summary>A convolutional network for binary image classification.</summary>
     /// <param name="catalog">ml.BinaryClassification.Trainers.</param>
@@ -133,9 +137,10 @@ public static class DeepOptCatalog
     /// <summary>A convolutional network for binary image classification, with every option.</summary>
     /// <param name="catalog">ml.BinaryClassification.Trainers.</param>
     /// <param name="options">The options.</param>
+    /// <param name="context">Validation data, progress, teacher and cancellation; null for none.</param>
     /// <returns>The trainer.</returns>
-    public static CnnTrainer Cnn(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, CnnOptions options) =>
-        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.BinaryClassification);
+    public static CnnTrainer Cnn(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, CnnOptions options, DeepFitContext? context = null) =>
+        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.BinaryClassification, context);
 
     /// <summary>An LSTM sequence classifier for multiclass classification of text or token keys.</summary>
     /// <param name="catalog">ml.MulticlassClassification.Trainers.</param>
@@ -159,9 +164,10 @@ public static class DeepOptCatalog
     /// <summary>An LSTM or GRU sequence classifier for multiclass classification, with every option.</summary>
     /// <param name="catalog">ml.MulticlassClassification.Trainers.</param>
     /// <param name="options">The options.</param>
+    /// <param name="context">Validation data, progress, teacher and cancellation; null for none.</param>
     /// <returns>The trainer.</returns>
-    public static LstmTrainer Lstm(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, LstmOptions options) =>
-        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.MulticlassClassification);
+    public static LstmTrainer Lstm(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, LstmOptions options, DeepFitContext? context = null) =>
+        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.MulticlassClassification, context);
 
     /// <summary>An LSTM sequence classifier for binary classification of text or token keys.</summary>
     /// <param name="catalog">ml.BinaryClassification.Trainers.</param>
@@ -185,9 +191,10 @@ public static class DeepOptCatalog
     /// <summary>An LSTM or GRU sequence classifier for binary classification, with every option.</summary>
     /// <param name="catalog">ml.BinaryClassification.Trainers.</param>
     /// <param name="options">The options.</param>
+    /// <param name="context">Validation data, progress, teacher and cancellation; null for none.</param>
     /// <returns>The trainer.</returns>
-    public static LstmTrainer Lstm(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, LstmOptions options) =>
-        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.BinaryClassification);
+    public static LstmTrainer Lstm(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, LstmOptions options, DeepFitContext? context = null) =>
+        new(MlNetInternals.Environment(catalog ?? throw new ArgumentNullException(nameof(catalog))), options, PredictionKind.BinaryClassification, context);
 
     private static LstmOptions NewLstmOptions(string label, string features, int maxSequenceLength, int embeddingSize, int hiddenSize, int epochs) => new()
     {

@@ -47,6 +47,8 @@ var trainer = ml.MulticlassClassification.Trainers.Cnn(new CnnOptions
     Epochs = epochs,
     ThreadCount = threads,
     Seed = seed,
+}, new DeepFitContext
+{
     Progress = new Progress<EpochReport>(r => Console.Error.WriteLine($"deepopt epoch {r.Epoch}/{r.TotalEpochs} loss {r.TrainLoss:F4} {r.Seconds:F1} s")),
 });
 

@@ -58,9 +58,9 @@ if (command.Text("--mode") == "target")
     int trialAtTarget = -1;
     int epochsRun = 0;
     var bestOfTrial = new List<double>(); // the best validation accuracy of each trial, in trial order
-    var baseOptions = new CnnOptions
+    var baseOptions = new CnnOptions { FeatureColumnName = "Pixels", ImageHeight = 28, ImageWidth = 28, ThreadCount = threads };
+    var everyEpoch = new DeepFitContext
     {
-        FeatureColumnName = "Pixels", ImageHeight = 28, ImageWidth = 28, ThreadCount = threads,
         Progress = new Inline(report =>
         {
             epochsRun++;
@@ -80,7 +80,7 @@ if (command.Text("--mode") == "target")
     var space = new SearchSpace<CnnSearchSpace> { ["Epochs"] = new ChoiceOption(epochs) };
     var experiment = ml.DeepOptAuto().CreateExperiment()
         .SetDataset(train, validation)
-        .SetPipeline(featurizer, ml.DeepOptAuto().Cnn(baseOptions, space))
+        .SetPipeline(featurizer, ml.DeepOptAuto().Cnn(baseOptions, space, everyEpoch))
         .SetMulticlassClassificationMetric(MulticlassClassificationMetric.MicroAccuracy)
         .SetMaxTrials(command.Int("--max-trials"))
         .SetMonitor(new TrialLines(Console.Error));

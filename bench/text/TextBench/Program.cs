@@ -44,11 +44,11 @@ if (only is "" or "deepopt")
     {
         FeatureColumnName = "Text", MaxSequenceLength = 96, MaxVocabularySize = 20000, MinFrequency = 2, EmbeddingSize = 64, HiddenSize = 64,
         Bidirectional = true, Pooling = SequencePoolingKind.Max, Dropout = 0.3, LearningRate = 2e-3, BatchSize = 32, Epochs = epochs,
-        GradientClipNorm = 5, Seed = seed, ThreadCount = threads, Progress = new EpochCpu(cpuAtEpochEnd),
+        GradientClipNorm = 5, Seed = seed, ThreadCount = threads,
     };
     var watch = Stopwatch.StartNew();
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-    using var model = ml.MulticlassClassification.Trainers.Lstm(options).Fit(train);
+    using var model = ml.MulticlassClassification.Trainers.Lstm(options, new DeepFitContext { Progress = new EpochCpu(cpuAtEpochEnd) }).Fit(train);
     double fitSeconds = watch.Elapsed.TotalSeconds;
     double fitCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
     var epochSeconds = model.History.Select(r => r.Seconds).ToList();

@@ -29,24 +29,23 @@ internal sealed class TrialLedger : IDisposable
     private readonly HashSet<int> _reportedPending = [];
     private readonly SearchSpace.SearchSpace? _searchSpace;
     private readonly IIntermediateReporter _reporter;
-    private readonly TimeProvider _timeProvider;
+    private readonly ExperimentSettings _settings;
     private SweepStore _sweep = null!;
 
-    private TrialLedger(ITuner tuner, IPruner? pruner, IMonitor? monitor, SearchSpace.SearchSpace? searchSpace, IIntermediateReporter reporter, TimeProvider timeProvider)
+    private TrialLedger(ITuner tuner, ExperimentSettings settings, IMonitor? monitor, SearchSpace.SearchSpace? searchSpace, IIntermediateReporter reporter)
     {
         Tuner = tuner;
-        Pruner = pruner;
+        _settings = settings;
         Monitor = monitor;
         _searchSpace = searchSpace;
         _reporter = reporter;
-        _timeProvider = timeProvider;
     }
 
     /// <summary>Gets or sets the tuner; the experiment's setters change it for the trials asked for after.</summary>
     public ITuner Tuner { get; set; }
 
-    /// <summary>Gets or sets the pruner, or null for none.</summary>
-    public IPruner? Pruner { get; set; }
+    /// <summary>Gets the pruner, or null for none: the experiment's setting at the time of each report.</summary>
+    public IPruner? Pruner => _settings.Pruner;
 
     /// <summary>Gets or sets the monitor, or null for none.</summary>
     public IMonitor? Monitor { get; set; }
@@ -76,9 +75,9 @@ internal sealed class TrialLedger : IDisposable
     /// A ledger over the sweep that <paramref name="openSweep"/> opens, given the running trials to keep alive; running
     /// trials report to <paramref name="reporter"/> (the experiment).
     /// </summary>
-    public static TrialLedger Open(ITuner tuner, IPruner? pruner, IMonitor? monitor, SearchSpace.SearchSpace? searchSpace, IIntermediateReporter reporter, TimeProvider timeProvider, Func<Func<IReadOnlyCollection<int>>, SweepStore> openSweep)
+    public static TrialLedger Open(ITuner tuner, ExperimentSettings settings, IMonitor? monitor, SearchSpace.SearchSpace? searchSpace, IIntermediateReporter reporter, Func<Func<IReadOnlyCollection<int>>, SweepStore> openSweep)
     {
-        var ledger = new TrialLedger(tuner, pruner, monitor, searchSpace, reporter, timeProvider);
+        var ledger = new TrialLedger(tuner, settings, monitor, searchSpace, reporter);
         ledger._sweep = openSweep(ledger.RunningTrialIds);
         return ledger;
     }
@@ -129,10 +128,9 @@ internal sealed class TrialLedger : IDisposable
                 throw NotRunning(trialId);
             }
 
-            running.IntermediateValues.Add(value);
-            running.Loss = value.Loss;
-            running.Metric = value.Metric;
-            values = [.. running.IntermediateValues];
+            values = [.. running.IntermediateValues, value];
+            running = running.WithValues(values);
+            _progress[trialId] = running;
         }
 
         _sweep.ReportIntermediate(trialId, values);
@@ -154,21 +152,14 @@ internal sealed class TrialLedger : IDisposable
     {
         ArgumentNullException.ThrowIfNull(result);
         var progress = TakeRunning(trialId);
-        var settings = progress.TrialSettings;
-        result.TrialSettings = settings;
-        settings.EndedAtUtc ??= UtcNow();
-        if (result.IntermediateValues.Count == 0)
+        var state = result.IsPruned ? TrialState.Pruned : result.IsFailed ? TrialState.Failed : TrialState.Completed;
+        Finish(result with
         {
-            result.IntermediateValues = progress.IntermediateValues;
-        }
-
-        result.State = result.IsPruned ? TrialState.Pruned : result.IsFailed ? TrialState.Failed : TrialState.Completed;
-        if (result.State == TrialState.Failed)
-        {
-            result.ErrorMessage ??= $"The trial returned a loss of {result.Loss}.";
-        }
-
-        Finish(result, null);
+            TrialSettings = Ended(progress.TrialSettings),
+            IntermediateValues = result.IntermediateValues.Count == 0 ? progress.IntermediateValues : result.IntermediateValues,
+            State = state,
+            ErrorMessage = state == TrialState.Failed ? result.ErrorMessage ?? $"The trial returned a loss of {result.Loss}." : result.ErrorMessage,
+        }, null);
     }
 
     /// <summary>
@@ -179,8 +170,7 @@ internal sealed class TrialLedger : IDisposable
     {
         ArgumentNullException.ThrowIfNull(exception);
         var progress = TakeRunning(trialId);
-        var settings = progress.TrialSettings;
-        settings.EndedAtUtc ??= UtcNow();
+        var settings = Ended(progress.TrialSettings);
         var result = new TrialResult
         {
             TrialSettings = settings,
@@ -188,7 +178,7 @@ internal sealed class TrialLedger : IDisposable
             Metric = double.NaN,
             State = exception is TrialPrunedException ? TrialState.Pruned : canceled ? TrialState.Canceled : TrialState.Failed,
             ErrorMessage = canceled ? "stopped by the cancellation or the time budget" : exception.Message,
-            DurationInMilliseconds = (settings.EndedAtUtc.Value - settings.StartedAtUtc).TotalMilliseconds,
+            DurationInMilliseconds = (settings.EndedAtUtc!.Value - settings.StartedAtUtc).TotalMilliseconds,
             IntermediateValues = progress.IntermediateValues,
         };
         Finish(result, exception);
@@ -216,13 +206,9 @@ internal sealed class TrialLedger : IDisposable
         {
             if (result.State == TrialState.Pruned)
             {
-                if (!double.IsFinite(result.Loss) && result.IntermediateValues.Count > 0)
-                {
-                    result.Loss = result.IntermediateValues[^1].Loss;
-                    result.Metric = result.IntermediateValues[^1].Metric;
-                }
-
-                result.ErrorMessage = null;
+                result = !double.IsFinite(result.Loss) && result.IntermediateValues.Count > 0
+                    ? result.WithValues(result.IntermediateValues) with { ErrorMessage = null }
+                    : result with { ErrorMessage = null };
             }
 
             lock (_tunerGate)
@@ -301,7 +287,7 @@ internal sealed class TrialLedger : IDisposable
 
             if (replay)
             {
-                Tuner.Update(TrialCopies.Copy(trial.Result));
+                Tuner.Update(trial.Result);
                 Record(trial.Result, null);
             }
             else if (pending)
@@ -365,7 +351,10 @@ internal sealed class TrialLedger : IDisposable
         }
     }
 
-    private DateTime UtcNow() => _timeProvider.GetUtcNow().UtcDateTime;
+    private DateTime UtcNow() => _settings.TimeProvider.GetUtcNow().UtcDateTime;
+
+    /// <summary>A trial's settings as it ends: with its end time, and without the reporter, which it no longer uses.</summary>
+    private TrialSettings Ended(TrialSettings settings) => settings.Copy(UtcNow());
 
     private static InvalidOperationException NotRunning(int trialId) =>
         new($"Trial {trialId} is not running: it was never asked for, or it was already told.");

@@ -34,4 +34,11 @@ public sealed class TrialSettings
     /// <returns>True when a pruner judged the trial hopeless: stop its work and throw <see cref="TrialPrunedException"/>.</returns>
     public bool ReportIntermediate(int step, double loss, double metric)
         => Reporter?.Report(TrialId, new IntermediateValue(step, loss, metric)) ?? false;
+
+    /// <summary>A deep copy of these settings without the reporter, ended at <paramref name="endedAtUtc"/> unless they
+    /// ended already, so that what a store or a finished trial keeps shares nothing with the running trial.</summary>
+    internal TrialSettings Copy(DateTime? endedAtUtc = null) => new()
+    {
+        TrialId = TrialId, Parameter = Parameter.FromJson(Parameter.ToJson()), StartedAtUtc = StartedAtUtc, EndedAtUtc = EndedAtUtc ?? endedAtUtc,
+    };
 }

@@ -16,9 +16,7 @@ public sealed partial class TuningExperiment
     /// owns the store it opens and closes it in <see cref="Dispose"/>.</remarks>
     public TuningExperiment SetStorage(string pathOrConnectionString)
     {
-        var store = TrialStores.Open(pathOrConnectionString);
-        SetStorage(store);
-        _ownsStore = true;
+        _settings.SetStorage(pathOrConnectionString);
         return this;
     }
 
@@ -27,15 +25,7 @@ public sealed partial class TuningExperiment
     /// <returns>This experiment.</returns>
     public TuningExperiment SetStorage(ITrialStore store)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        EnsureNotStarted(nameof(SetStorage));
-        if (_ownsStore)
-        {
-            _store?.Dispose();
-        }
-
-        _store = store;
-        _ownsStore = false;
+        _settings.SetStorage(store);
         return this;
     }
 
@@ -44,9 +34,7 @@ public sealed partial class TuningExperiment
     /// <returns>This experiment.</returns>
     public TuningExperiment SetSweepName(string sweepName)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(sweepName);
-        EnsureNotStarted(nameof(SetSweepName));
-        _sweepName = sweepName;
+        _settings.SetSweepName(sweepName);
         return this;
     }
 
@@ -55,9 +43,7 @@ public sealed partial class TuningExperiment
     /// <returns>This experiment.</returns>
     public TuningExperiment SetWorkerId(string workerId)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(workerId);
-        EnsureNotStarted(nameof(SetWorkerId));
-        _workerId = workerId;
+        _settings.SetWorkerId(workerId);
         return this;
     }
 
@@ -68,12 +54,7 @@ public sealed partial class TuningExperiment
     /// <returns>This experiment.</returns>
     public TuningExperiment SetHeartbeatTimeout(TimeSpan timeout)
     {
-        if (timeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timeout), $"`timeout` must be positive, but got {timeout}.");
-        }
-
-        _heartbeatTimeout = timeout;
+        _settings.SetHeartbeatTimeout(timeout);
         return this;
     }
 }

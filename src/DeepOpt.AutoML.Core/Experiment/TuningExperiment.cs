@@ -63,19 +63,22 @@ public sealed partial class TuningExperiment : IIntermediateReporter, IDisposabl
     private readonly object _open = new();
     private ITuner? _tuner;
     private ITrialRunner? _runner;
+    private readonly ExperimentSettings _settings;
     private IMonitor? _monitor;
-    private IPruner? _pruner;
-    private int? _maxTrials;
-    private TimeSpan? _timeBudget;
-    private ITrialStore? _store;
-    private bool _ownsStore;
-    private string _sweepName = "default";
-    private string? _workerId;
     private SearchSpace.SearchSpace? _searchSpace;
-    private TimeSpan _heartbeatTimeout = TimeSpan.FromSeconds(60);
-    private int _parallelTrials = 1;
-    private TimeProvider _timeProvider = TimeProvider.System;
     private TrialLedger? _ledger;
+
+    /// <summary>Creates an experiment with nothing set: give it at least a tuner, a runner and a budget.</summary>
+    public TuningExperiment()
+        : this(new ExperimentSettings())
+    {
+    }
+
+    /// <summary>Creates an experiment over settings another experiment holds and sets (DeepOptExperiment's).</summary>
+    internal TuningExperiment(ExperimentSettings settings)
+    {
+        _settings = settings;
+    }
 
     /// <summary>Gets why the last <see cref="RunAsync"/> ended before its budget, or null when it did not.</summary>
     /// <value>For example that every configuration of a finite search space has been evaluated (the message names the
@@ -122,8 +125,7 @@ public sealed partial class TuningExperiment : IIntermediateReporter, IDisposabl
     /// <returns>This experiment.</returns>
     public TuningExperiment SetPruner(IPruner pruner)
     {
-        _pruner = pruner ?? throw new ArgumentNullException(nameof(pruner));
-        _ledger?.Pruner = pruner;
+        _settings.SetPruner(pruner);
         return this;
     }
 
@@ -132,12 +134,7 @@ public sealed partial class TuningExperiment : IIntermediateReporter, IDisposabl
     /// <returns>This experiment.</returns>
     public TuningExperiment SetMaxTrials(int maxTrials)
     {
-        if (maxTrials < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxTrials), $"`maxTrials` must be at least 1, but got {maxTrials}.");
-        }
-
-        _maxTrials = maxTrials;
+        _settings.SetMaxTrials(maxTrials);
         return this;
     }
 
@@ -146,12 +143,7 @@ public sealed partial class TuningExperiment : IIntermediateReporter, IDisposabl
     /// <returns>This experiment.</returns>
     public TuningExperiment SetTrainingTimeInSeconds(double seconds)
     {
-        if (!(seconds > 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(seconds), $"`seconds` must be positive, but got {seconds}.");
-        }
-
-        _timeBudget = TimeSpan.FromSeconds(seconds);
+        _settings.SetTrainingTimeInSeconds(seconds);
         return this;
     }
 
@@ -195,14 +187,15 @@ public sealed partial class TuningExperiment : IIntermediateReporter, IDisposabl
             throw new InvalidOperationException("Set a tuner with SetTuner and a runner with SetTrialRunner before running.");
         }
 
-        if (_maxTrials == null && _timeBudget == null && !cancellationToken.CanBeCanceled)
+        if (_settings.MaxTrials == null && _settings.TimeBudget == null && !cancellationToken.CanBeCanceled)
         {
             throw new InvalidOperationException(
                 "The experiment has no budget: call SetMaxTrials or SetTrainingTimeInSeconds, or pass a cancellation token.");
         }
 
-        long started = _timeProvider.GetTimestamp();
-        using var timeBudget = new CancellationTokenSource(_timeBudget ?? Timeout.InfiniteTimeSpan, _timeProvider);
+        var clock = _settings.TimeProvider;
+        long started = clock.GetTimestamp();
+        using var timeBudget = new CancellationTokenSource(_settings.TimeBudget ?? Timeout.InfiniteTimeSpan, clock);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeBudget.Token);
 
         // Up to K trials at once; the budget is checked by the store, across every worker of the sweep.
@@ -213,12 +206,12 @@ public sealed partial class TuningExperiment : IIntermediateReporter, IDisposabl
         bool spent = false;
         while (true)
         {
-            while (!spent && active.Count < _parallelTrials && !budget.IsCancellationRequested)
+            while (!spent && active.Count < _settings.ParallelTrials && !budget.IsCancellationRequested)
             {
                 TrialSettings? settings;
                 try
                 {
-                    settings = ledger.Ask(_maxTrials);
+                    settings = ledger.Ask(_settings.MaxTrials);
                 }
                 catch (SearchSpaceExhaustedException ex)
                 {
@@ -267,8 +260,8 @@ public sealed partial class TuningExperiment : IIntermediateReporter, IDisposabl
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        throw new TimeoutException($"The time budget of {_timeBudget?.TotalSeconds} s ran out before any trial completed "
-            + $"(after {_timeProvider.GetElapsedTime(started).TotalSeconds:F1} s). Raise it with SetTrainingTimeInSeconds.");
+        throw new TimeoutException($"The time budget of {_settings.TimeBudget?.TotalSeconds} s ran out before any trial completed "
+            + $"(after {clock.GetElapsedTime(started).TotalSeconds:F1} s). Raise it with SetTrainingTimeInSeconds.");
     }
 
     /// <summary>Sets the search space the tuner searches, so the store can refuse to resume the sweep with another.</summary>
@@ -276,8 +269,9 @@ public sealed partial class TuningExperiment : IIntermediateReporter, IDisposabl
     /// <returns>This experiment.</returns>
     public TuningExperiment SetSearchSpace(SearchSpace.SearchSpace searchSpace)
     {
-        _searchSpace = searchSpace ?? throw new ArgumentNullException(nameof(searchSpace));
-        EnsureNotStarted(nameof(SetSearchSpace));
+        ArgumentNullException.ThrowIfNull(searchSpace);
+        _settings.EnsureNotOpen(nameof(SetSearchSpace));
+        _searchSpace = searchSpace;
         return this;
     }
 
@@ -290,9 +284,7 @@ public sealed partial class TuningExperiment : IIntermediateReporter, IDisposabl
     /// given a <see cref="TimeProvider"/>).</remarks>
     public TuningExperiment SetTimeProvider(TimeProvider timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        EnsureNotStarted(nameof(SetTimeProvider));
-        _timeProvider = timeProvider;
+        _settings.SetTimeProvider(timeProvider);
         return this;
     }
 
@@ -301,12 +293,7 @@ public sealed partial class TuningExperiment : IIntermediateReporter, IDisposabl
     /// <returns>This experiment.</returns>
     public TuningExperiment SetParallelTrials(int count)
     {
-        if (count < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(count), $"`count` must be at least 1, but got {count}.");
-        }
-
-        _parallelTrials = count;
+        _settings.SetParallelTrials(count);
         return this;
     }
 
@@ -319,12 +306,10 @@ public sealed partial class TuningExperiment : IIntermediateReporter, IDisposabl
             {
                 _ledger.Dispose();
             }
-            else if (_ownsStore)
+            else
             {
-                _store?.Dispose();
+                _settings.CloseOwnedStore();
             }
-
-            _ownsStore = false;
         }
     }
 
@@ -357,27 +342,19 @@ public sealed partial class TuningExperiment : IIntermediateReporter, IDisposabl
                 return _ledger;
             }
 
-            var store = _store ??= new InMemoryTrialStore(_timeProvider);
-            var worker = WorkerIdentity.ForThisProcess(_workerId);
+            var (s, store) = (_settings, _settings.Open());
+            var worker = WorkerIdentity.ForThisProcess(s.WorkerId);
             var settings = new Dictionary<string, string?>
             {
-                ["maxTrials"] = _maxTrials?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["trainingTimeInSeconds"] = _timeBudget?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["maxTrials"] = s.MaxTrials?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["trainingTimeInSeconds"] = s.TimeBudget?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["tuner"] = tuner.GetType().FullName,
-                ["pruner"] = _pruner?.GetType().FullName,
+                ["pruner"] = s.Pruner?.GetType().FullName,
             };
             string definition = SweepDefinition.ToJson(_searchSpace, settings);
-            _ledger = TrialLedger.Open(tuner, _pruner, _monitor, _searchSpace, this, _timeProvider,
-                running => SweepStore.Open(store, _ownsStore, _sweepName, worker, definition, _heartbeatTimeout, _timeProvider, running));
+            _ledger = TrialLedger.Open(tuner, s, _monitor, _searchSpace, this,
+                running => SweepStore.Open(store, s.OwnsStore, s.SweepName, worker, definition, s.HeartbeatTimeout, s.TimeProvider, running));
             return _ledger;
-        }
-    }
-
-    private void EnsureNotStarted(string method)
-    {
-        if (_ledger != null)
-        {
-            throw new InvalidOperationException($"Call {method} before the first trial starts: the sweep is already open.");
         }
     }
 }

@@ -59,9 +59,7 @@ public sealed class InMemoryTrialStore : ITrialStore
             {
                 if (TrialCopies.IsAbandoned(now - row.Heartbeat, heartbeatTimeout, row.Worker, false, out bool gone))
                 {
-                    row.Result.State = TrialState.Failed;
-                    row.Result.ErrorMessage = TrialCopies.ReclaimMessage(row.Worker.WorkerId, now - row.Heartbeat, heartbeatTimeout, gone, worker.WorkerId);
-                    row.Result.TrialSettings.EndedAtUtc = now;
+                    row.Result = row.Result.Reclaimed(TrialCopies.ReclaimMessage(row.Worker.WorkerId, now - row.Heartbeat, heartbeatTimeout, gone, worker.WorkerId), now);
                 }
             }
 
@@ -86,9 +84,7 @@ public sealed class InMemoryTrialStore : ITrialStore
         {
             if (Find(sweepName, trialId) is { Result.State: TrialState.Running } row)
             {
-                row.Result.IntermediateValues = [.. values];
-                row.Result.Loss = values.Count > 0 ? values[^1].Loss : double.NaN;
-                row.Result.Metric = values.Count > 0 ? values[^1].Metric : double.NaN;
+                row.Result = row.Result.WithValues([.. values]);
             }
         }
     }
@@ -121,7 +117,7 @@ public sealed class InMemoryTrialStore : ITrialStore
                 return false;
             }
 
-            row.Result = TrialCopies.Copy(result);
+            row.Result = result.ForStore();
             return true;
         }
     }
@@ -174,6 +170,6 @@ public sealed class InMemoryTrialStore : ITrialStore
 
         public DateTime Heartbeat { get; set; } = heartbeat;
 
-        public StoredTrial ToStored() => new(TrialCopies.Copy(Result), Worker.WorkerId, Heartbeat);
+        public StoredTrial ToStored() => new(Result.ForStore(), Worker.WorkerId, Heartbeat);
     }
 }

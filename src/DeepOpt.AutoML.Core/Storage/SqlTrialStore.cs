@@ -104,8 +104,14 @@ public abstract class SqlTrialStore : ITrialStore
             int trialId = Convert.ToInt32(next, System.Globalization.CultureInfo.InvariantCulture);
             long now = Convert.ToInt64(Scalar(connection, transaction, $"SELECT {Now}"), System.Globalization.CultureInfo.InvariantCulture);
             var rows = ReadRows(connection, transaction, sweepName);
-            foreach (var row in rows.Where(r => r.Stored.State == TrialState.Running))
+            for (int i = 0; i < rows.Count; i++)
             {
+                var row = rows[i];
+                if (row.Stored.State != TrialState.Running)
+                {
+                    continue;
+                }
+
                 var silence = TimeSpan.FromMilliseconds(now - row.HeartbeatMilliseconds);
                 if (TrialCopies.IsAbandoned(silence, heartbeatTimeout, row.Owner, WorkersShareThisMachine, out bool gone))
                 {
@@ -114,9 +120,7 @@ public abstract class SqlTrialStore : ITrialStore
                         + "WHERE sweep = @sweep AND trial_id = @id AND state = @running",
                         ("state", nameof(TrialState.Failed)), ("error", message), ("now", now), ("sweep", sweepName),
                         ("id", row.Stored.TrialId), ("running", nameof(TrialState.Running)));
-                    row.Stored.Result.State = TrialState.Failed;
-                    row.Stored.Result.ErrorMessage = message;
-                    row.Stored.Result.TrialSettings.EndedAtUtc = DateTime.UnixEpoch.AddMilliseconds(now);
+                    rows[i] = row with { Stored = row.Stored with { Result = row.Stored.Result.Reclaimed(message, DateTime.UnixEpoch.AddMilliseconds(now)) } };
                 }
             }
 

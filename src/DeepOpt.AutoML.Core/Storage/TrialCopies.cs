@@ -8,25 +8,6 @@ namespace DeepOpt.AutoML.Storage;
 /// <summary>Snapshots of trials, and the wording of a reclaimed trial, shared by every store.</summary>
 internal static class TrialCopies
 {
-    /// <summary>Copies a result deeply, without its reporter, so the copy shares nothing with the original.</summary>
-    public static TrialResult Copy(TrialResult result) => new()
-    {
-        TrialSettings = new TrialSettings
-        {
-            TrialId = result.TrialSettings.TrialId,
-            Parameter = Parameter.FromJson(result.TrialSettings.Parameter.ToJson()),
-            StartedAtUtc = result.TrialSettings.StartedAtUtc,
-            EndedAtUtc = result.TrialSettings.EndedAtUtc,
-        },
-        Metric = result.Metric,
-        Loss = result.Loss,
-        DurationInMilliseconds = result.DurationInMilliseconds,
-        State = result.State,
-        ErrorMessage = result.ErrorMessage,
-        IntermediateValues = [.. result.IntermediateValues],
-        PeakMemoryInMegaByte = result.PeakMemoryInMegaByte,
-    };
-
     /// <summary>A new running trial.</summary>
     public static TrialResult Running(int trialId, Parameter parameter, DateTime startedAtUtc) => new()
     {

@@ -22,30 +22,33 @@ public sealed class DeepOptAutoCatalog
     /// <summary>The CNN trainer over a search space (by default <see cref="CnnSearchSpace"/>).</summary>
     /// <param name="options">The options every trial starts from: columns, image shape, anything not searched. Null uses the defaults.</param>
     /// <param name="searchSpace">The space; null uses <see cref="CnnSearchSpace"/>'s attributes.</param>
+    /// <param name="context">Progress, teacher and cancellation shared by every trial; null for none.</param>
     /// <returns>A sweepable trainer named "cnn".</returns>
-    public SweepableTrainer Cnn(CnnOptions? options = null, SearchSpace<CnnSearchSpace>? searchSpace = null)
-        => Create<CnnOptions, CnnSearchSpace>("cnn", options ?? new CnnOptions(), searchSpace, (space, o) => space.ApplyTo(o));
+    public SweepableTrainer Cnn(CnnOptions? options = null, SearchSpace<CnnSearchSpace>? searchSpace = null, DeepFitContext? context = null)
+        => Create<CnnOptions, CnnSearchSpace>("cnn", options ?? new CnnOptions(), searchSpace, context, (space, o) => space.ApplyTo(o));
 
     /// <summary>The MLP trainer over a search space (by default <see cref="MlpSearchSpace"/>).</summary>
     /// <param name="options">The options every trial starts from. Null uses the defaults.</param>
     /// <param name="searchSpace">The space; null uses <see cref="MlpSearchSpace"/>'s attributes.</param>
+    /// <param name="context">Progress, teacher and cancellation shared by every trial; null for none.</param>
     /// <returns>A sweepable trainer named "mlp".</returns>
-    public SweepableTrainer Mlp(MlpOptions? options = null, SearchSpace<MlpSearchSpace>? searchSpace = null)
-        => Create<MlpOptions, MlpSearchSpace>("mlp", options ?? new MlpOptions(), searchSpace, (space, o) => space.ApplyTo(o));
+    public SweepableTrainer Mlp(MlpOptions? options = null, SearchSpace<MlpSearchSpace>? searchSpace = null, DeepFitContext? context = null)
+        => Create<MlpOptions, MlpSearchSpace>("mlp", options ?? new MlpOptions(), searchSpace, context, (space, o) => space.ApplyTo(o));
 
     /// <summary>The LSTM/GRU trainer over a search space (by default <see cref="LstmSearchSpace"/>).</summary>
     /// <param name="options">The options every trial starts from: columns, vocabulary, sequence length. Null uses the defaults.</param>
     /// <param name="searchSpace">The space; null uses <see cref="LstmSearchSpace"/>'s attributes.</param>
+    /// <param name="context">Progress, teacher and cancellation shared by every trial; null for none.</param>
     /// <returns>A sweepable trainer named "lstm".</returns>
-    public SweepableTrainer Lstm(LstmOptions? options = null, SearchSpace<LstmSearchSpace>? searchSpace = null)
-        => Create<LstmOptions, LstmSearchSpace>("lstm", options ?? new LstmOptions(), searchSpace, (space, o) => space.ApplyTo(o));
+    public SweepableTrainer Lstm(LstmOptions? options = null, SearchSpace<LstmSearchSpace>? searchSpace = null, DeepFitContext? context = null)
+        => Create<LstmOptions, LstmSearchSpace>("lstm", options ?? new LstmOptions(), searchSpace, context, (space, o) => space.ApplyTo(o));
 
     /// <summary>Creates an experiment whose tuners are seeded from the MLContext's seed.</summary>
     /// <returns>A new experiment.</returns>
     public DeepOptExperiment CreateExperiment() => new(_ml, ((IHostEnvironment)_ml).Register("DeepOpt.AutoML").Rand.Next());
 
     private static SweepableTrainer Create<TOptions, TSpace>(
-        string name, TOptions options, SearchSpace<TSpace>? searchSpace, Action<TSpace, TOptions> apply)
+        string name, TOptions options, SearchSpace<TSpace>? searchSpace, DeepFitContext? context, Action<TSpace, TOptions> apply)
         where TOptions : DeepTrainerOptions
         where TSpace : class, new()
     {
@@ -58,6 +61,6 @@ public sealed class DeepOptAutoCatalog
                 + $"choice, for example space[\"{missing[0]}\"] = new ChoiceOption(10), instead of removing it.", nameof(searchSpace));
         }
 
-        return new(name, space, options, (parameter, target) => apply(parameter.AsType<TSpace>(), (TOptions)target));
+        return new(name, space, options, context ?? new DeepFitContext(), (parameter, target) => apply(parameter.AsType<TSpace>(), (TOptions)target));
     }
 }

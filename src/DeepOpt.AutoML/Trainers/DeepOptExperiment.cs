@@ -46,7 +46,8 @@ public sealed class DeepOptExperiment : IDisposable
 {
     private readonly MLContext _ml;
     private readonly int _seed;
-    private readonly TuningExperiment _experiment = new();
+    private readonly ExperimentSettings _settings = new();
+    private readonly TuningExperiment _experiment;
     private Func<SearchSpace.SearchSpace, int, ITuner> _tunerFactory = (space, seed) => new BayesianTuner(space, seed);
     private IDataView? _train;
     private IDataView? _validation;
@@ -56,12 +57,12 @@ public sealed class DeepOptExperiment : IDisposable
     private Dictionary<string, SweepableTrainer>? _trainers;
     private TaskEvaluator? _evaluator;
     private IMonitor? _monitor;
-    private int _parallelTrials = 1;
 
     internal DeepOptExperiment(MLContext ml, int seed)
     {
         _ml = ml;
         _seed = seed;
+        _experiment = new TuningExperiment(_settings); // the settings are one object: the setters below write into it
     }
 
     /// <summary>Gets the finished trials (completed, pruned and failed), in the order they finished.</summary>
@@ -187,7 +188,7 @@ public sealed class DeepOptExperiment : IDisposable
     /// <returns>This experiment.</returns>
     public DeepOptExperiment SetPruner(IPruner pruner)
     {
-        _experiment.SetPruner(pruner);
+        _settings.SetPruner(pruner);
         return this;
     }
 
@@ -205,7 +206,7 @@ public sealed class DeepOptExperiment : IDisposable
     /// <returns>This experiment.</returns>
     public DeepOptExperiment SetMaxTrials(int maxTrials)
     {
-        _experiment.SetMaxTrials(maxTrials);
+        _settings.SetMaxTrials(maxTrials);
         return this;
     }
 
@@ -214,7 +215,7 @@ public sealed class DeepOptExperiment : IDisposable
     /// <returns>This experiment.</returns>
     public DeepOptExperiment SetTrainingTimeInSeconds(double seconds)
     {
-        _experiment.SetTrainingTimeInSeconds(seconds);
+        _settings.SetTrainingTimeInSeconds(seconds);
         return this;
     }
 
@@ -224,7 +225,7 @@ public sealed class DeepOptExperiment : IDisposable
     /// <returns>This experiment.</returns>
     public DeepOptExperiment SetStorage(string pathOrConnectionString)
     {
-        _experiment.SetStorage(pathOrConnectionString);
+        _settings.SetStorage(pathOrConnectionString);
         return this;
     }
 
@@ -233,7 +234,7 @@ public sealed class DeepOptExperiment : IDisposable
     /// <returns>This experiment.</returns>
     public DeepOptExperiment SetStorage(ITrialStore store)
     {
-        _experiment.SetStorage(store);
+        _settings.SetStorage(store);
         return this;
     }
 
@@ -242,7 +243,7 @@ public sealed class DeepOptExperiment : IDisposable
     /// <returns>This experiment.</returns>
     public DeepOptExperiment SetSweepName(string sweepName)
     {
-        _experiment.SetSweepName(sweepName);
+        _settings.SetSweepName(sweepName);
         return this;
     }
 
@@ -251,7 +252,7 @@ public sealed class DeepOptExperiment : IDisposable
     /// <returns>This experiment.</returns>
     public DeepOptExperiment SetWorkerId(string workerId)
     {
-        _experiment.SetWorkerId(workerId);
+        _settings.SetWorkerId(workerId);
         return this;
     }
 
@@ -260,7 +261,7 @@ public sealed class DeepOptExperiment : IDisposable
     /// <returns>This experiment.</returns>
     public DeepOptExperiment SetHeartbeatTimeout(TimeSpan timeout)
     {
-        _experiment.SetHeartbeatTimeout(timeout);
+        _settings.SetHeartbeatTimeout(timeout);
         return this;
     }
 
@@ -269,7 +270,7 @@ public sealed class DeepOptExperiment : IDisposable
     /// <returns>This experiment.</returns>
     public DeepOptExperiment SetTimeProvider(TimeProvider timeProvider)
     {
-        _experiment.SetTimeProvider(timeProvider);
+        _settings.SetTimeProvider(timeProvider);
         return this;
     }
 
@@ -279,8 +280,7 @@ public sealed class DeepOptExperiment : IDisposable
     /// <returns>This experiment.</returns>
     public DeepOptExperiment SetParallelTrials(int count)
     {
-        _experiment.SetParallelTrials(count);
-        _parallelTrials = count;
+        _settings.SetParallelTrials(count);
         return this;
     }
 
@@ -300,22 +300,20 @@ public sealed class DeepOptExperiment : IDisposable
         var tuner = trainers.Count == 1
             ? _tunerFactory(trainers.Values.Single().SearchSpace, _seed)
             : new EciTuner(trainers.ToDictionary(kv => kv.Key, kv => kv.Value.SearchSpace), _tunerFactory, _seed);
-        int? threads = _parallelTrials > 1 ? Math.Max(1, Environment.ProcessorCount / _parallelTrials) : null;
-        using var trialRunner = new DeepOptTrialRunner(_ml, folds, trainers, evaluator, _seed, threads);
+        int? threads = _settings.ParallelTrials > 1 ? Math.Max(1, Environment.ProcessorCount / _settings.ParallelTrials) : null;
         var keeper = new ModelKeeper(() => _experiment.BestResult, _monitor);
+        using var trialRunner = new DeepOptTrialRunner(_ml, folds, trainers, evaluator, _seed, threads, keeper);
         var space = trainers.Count == 1
             ? trainers.Values.Single().SearchSpace
             : new SearchSpace.SearchSpace(trainers.Select(kv => KeyValuePair.Create<string, SearchSpace.OptionBase>(kv.Key, kv.Value.SearchSpace)));
         _experiment.SetTuner(tuner).SetTrialRunner(trialRunner).SetMonitor(keeper).SetSearchSpace(space);
         var best = await _experiment.RunAsync(cancellationToken).ConfigureAwait(false);
         keeper.ReleaseAllButBest();
-        if (best.Model == null)
-        {
-            // The best trial ran in another process (a resumed or shared sweep): fit its configuration here.
-            best.Model = await Task.Run(() => trialRunner.Refit(best.TrialSettings.Parameter, cancellationToken), cancellationToken).ConfigureAwait(false);
-        }
 
-        return best;
+        // Without a model here, the best trial ran in another process (a resumed or shared sweep): fit its configuration.
+        var model = keeper.Take(best.TrialSettings.TrialId)
+            ?? await Task.Run(() => trialRunner.Refit(best.TrialSettings.Parameter, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return best with { Model = model };
     }
 
     private DeepOptExperiment SetEvaluator(TaskEvaluator evaluator)

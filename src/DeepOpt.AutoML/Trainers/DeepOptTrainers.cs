@@ -13,17 +13,18 @@ public static class DeepOptTrainers
     /// <param name="ml">The ML.NET context.</param>
     /// <param name="options">CNN, LSTM or MLP options.</param>
     /// <param name="task">The task.</param>
+    /// <param name="context">Validation data, progress, teacher and cancellation; null for none.</param>
     /// <returns>The estimator.</returns>
     /// <exception cref="InvalidOperationException">The network does not do the task (only the MLP does regression).</exception>
-    public static IEstimator<ITransformer> Create(MLContext ml, DeepTrainerOptions options, PredictionKind task) => (task, options) switch
+    public static IEstimator<ITransformer> Create(MLContext ml, DeepTrainerOptions options, PredictionKind task, DeepFitContext? context = null) => (task, options) switch
     {
-        (PredictionKind.MulticlassClassification, CnnOptions cnn) => ml.MulticlassClassification.Trainers.Cnn(cnn),
-        (PredictionKind.MulticlassClassification, LstmOptions lstm) => ml.MulticlassClassification.Trainers.Lstm(lstm),
-        (PredictionKind.MulticlassClassification, MlpOptions mlp) => ml.MulticlassClassification.Trainers.Mlp(mlp),
-        (PredictionKind.BinaryClassification, CnnOptions cnn) => ml.BinaryClassification.Trainers.Cnn(cnn),
-        (PredictionKind.BinaryClassification, LstmOptions lstm) => ml.BinaryClassification.Trainers.Lstm(lstm),
-        (PredictionKind.BinaryClassification, MlpOptions mlp) => ml.BinaryClassification.Trainers.Mlp(mlp),
-        (PredictionKind.Regression, MlpOptions mlp) => ml.Regression.Trainers.Mlp(mlp),
+        (PredictionKind.MulticlassClassification, CnnOptions cnn) => ml.MulticlassClassification.Trainers.Cnn(cnn, context),
+        (PredictionKind.MulticlassClassification, LstmOptions lstm) => ml.MulticlassClassification.Trainers.Lstm(lstm, context),
+        (PredictionKind.MulticlassClassification, MlpOptions mlp) => ml.MulticlassClassification.Trainers.Mlp(mlp, context),
+        (PredictionKind.BinaryClassification, CnnOptions cnn) => ml.BinaryClassification.Trainers.Cnn(cnn, context),
+        (PredictionKind.BinaryClassification, LstmOptions lstm) => ml.BinaryClassification.Trainers.Lstm(lstm, context),
+        (PredictionKind.BinaryClassification, MlpOptions mlp) => ml.BinaryClassification.Trainers.Mlp(mlp, context),
+        (PredictionKind.Regression, MlpOptions mlp) => ml.Regression.Trainers.Mlp(mlp, context),
         _ => throw new InvalidOperationException(
             $"The {options.GetType().Name} trainer does not do {task} prediction: use an MLP (MlpOptions, kind: mlp) for regression."),
     };

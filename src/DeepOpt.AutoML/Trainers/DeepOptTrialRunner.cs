@@ -4,6 +4,7 @@ using System.Diagnostics;
 using DeepOpt.AutoML.Experiment;
 using DeepOpt.AutoML.SearchSpace;
 using DeepOpt.AutoML.Tuners;
+using DeepOpt.Trainers;
 using Microsoft.ML;
 
 namespace DeepOpt.AutoML;
@@ -26,11 +27,14 @@ internal sealed class DeepOptTrialRunner : ITrialRunner
     private readonly TaskEvaluator _evaluator;
     private readonly int _seed;
     private readonly int? _threads;
+    private readonly ModelKeeper _keeper;
 
-    // threads: TorchSharp threads per trial when the trainer's options leave them unset, or null.
+    // threads: TorchSharp threads per trial when the trainer's options leave them unset, or null. Each trial's model
+    // goes to the keeper, not into its result.
     public DeepOptTrialRunner(
-        MLContext ml, IReadOnlyList<SweepFold> folds, IReadOnlyDictionary<string, SweepableTrainer> trainers, TaskEvaluator evaluator, int seed, int? threads)
+        MLContext ml, IReadOnlyList<SweepFold> folds, IReadOnlyDictionary<string, SweepableTrainer> trainers, TaskEvaluator evaluator, int seed, int? threads, ModelKeeper keeper)
     {
+        _keeper = keeper;
         _ml = ml;
         _folds = folds;
         _trainers = trainers;
@@ -106,13 +110,13 @@ internal sealed class DeepOptTrialRunner : ITrialRunner
         }
 
         double metric = mean[_evaluator.MetricName];
+        _keeper.Hold(settings.TrialId, models[best]);
         return new TrialResult
         {
             TrialSettings = settings,
             Metric = metric,
             Loss = _evaluator.LossOf(metric),
             Metrics = mean,
-            Model = models[best],
             DurationInMilliseconds = clock.Elapsed.TotalMilliseconds,
             PeakMemoryInMegaByte = memory.Megabytes,
         };
@@ -122,14 +126,20 @@ internal sealed class DeepOptTrialRunner : ITrialRunner
         TrialSettings settings, SweepableTrainer trainer, Parameter parameter, SweepFold fold, bool reportIntermediate, CancellationToken cancellationToken)
     {
         var options = trainer.CreateOptions(parameter);
-        options.ValidationSet = fold.Validation;
         options.ValidationFraction = 0;
         options.Seed ??= _seed;
         options.ThreadCount ??= _threads;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, options.CancellationToken);
-        options.Progress = new EpochWatcher(settings, _evaluator, reportIntermediate, options.Progress); // throws TrialPrunedException when pruned
-        options.CancellationToken = stop.Token;
-        var trained = _evaluator.CreateTrainer(_ml, options).Fit(fold.Train);
+        var shared = trainer.Context;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shared.CancellationToken);
+        var context = new DeepFitContext
+        {
+            ValidationSet = fold.Validation,
+            Progress = new EpochWatcher(settings, _evaluator, reportIntermediate, shared.Progress), // throws TrialPrunedException when pruned
+            BatchProgress = shared.BatchProgress,
+            Teacher = shared.Teacher,
+            CancellationToken = stop.Token,
+        };
+        var trained = _evaluator.CreateTrainer(_ml, options, context).Fit(fold.Train);
 
         // A fit whose loss stops being finite throws TrainingDivergedException itself: the trial fails with its message.
         try

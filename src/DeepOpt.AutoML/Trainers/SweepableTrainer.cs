@@ -14,11 +14,12 @@ public sealed class SweepableTrainer
     private readonly DeepTrainerOptions _baseOptions;
     private readonly Action<Parameter, DeepTrainerOptions> _apply;
 
-    internal SweepableTrainer(string name, SearchSpace.SearchSpace searchSpace, DeepTrainerOptions baseOptions, Action<Parameter, DeepTrainerOptions> apply)
+    internal SweepableTrainer(string name, SearchSpace.SearchSpace searchSpace, DeepTrainerOptions baseOptions, DeepFitContext context, Action<Parameter, DeepTrainerOptions> apply)
     {
         Name = name;
         SearchSpace = searchSpace;
         _baseOptions = baseOptions;
+        Context = context;
         _apply = apply;
     }
 
@@ -31,13 +32,18 @@ public sealed class SweepableTrainer
     /// <summary>Gets the options every trial starts from (columns, image shape, settings not searched).</summary>
     public DeepTrainerOptions BaseOptions => _baseOptions;
 
+    /// <summary>Gets the run's objects every trial shares: its progress hears every epoch and batch of every trial, its
+    /// teacher teaches every trial, and its cancellation stops them all. Each trial validates on its own fold, so its
+    /// <see cref="DeepFitContext.ValidationSet"/> is not used.</summary>
+    public DeepFitContext Context { get; }
+
     /// <summary>Returns the same trainer and space under another name, so two variants can compete in one sweep.</summary>
     /// <param name="name">The new name.</param>
     /// <returns>A new sweepable trainer.</returns>
     public SweepableTrainer Named(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return new SweepableTrainer(name, SearchSpace, _baseOptions, _apply);
+        return new SweepableTrainer(name, SearchSpace, _baseOptions, Context, _apply);
     }
 
     /// <summary>Builds the options of one trial: a copy of <see cref="BaseOptions"/> with the parameter's values.</summary>

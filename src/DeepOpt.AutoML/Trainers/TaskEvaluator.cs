@@ -46,7 +46,7 @@ internal sealed class TaskEvaluator
             : new IntermediateLoss(report.ValidationLoss ?? double.NaN, report.ValidationLoss ?? double.NaN);
     }
 
-    public IEstimator<ITransformer> CreateTrainer(MLContext ml, DeepTrainerOptions options) => DeepOptTrainers.Create(ml, options, Task);
+    public IEstimator<ITransformer> CreateTrainer(MLContext ml, DeepTrainerOptions options, DeepFitContext context) => DeepOptTrainers.Create(ml, options, Task, context);
 
     /// <summary>Every metric ML.NET's evaluator gives for the scored validation data, by name.</summary>
     public Dictionary<string, double> Evaluate(MLContext ml, IDataView scored)

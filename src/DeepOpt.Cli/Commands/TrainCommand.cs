@@ -36,13 +36,13 @@ internal static class TrainCommand
         var options = TrainerConfig.Options(trainerNode, loaded, seed);
         options.LabelColumnName = data.Label;
         var featurizer = loaded.Featurizer.Fit(loaded.Train);
-        options.ValidationSet = featurizer.Transform(loaded.Validation);
-        var trainer = DeepOptTrainers.Create(ml, options, task);
+        var context = new DeepFitContext { ValidationSet = featurizer.Transform(loaded.Validation) };
+        var trainer = DeepOptTrainers.Create(ml, options, task, context);
         var features = featurizer.Transform(loaded.Train);
         ITransformer Fit(IProgress<EpochReport> progress, IProgress<BatchReport>? batches)
         {
-            options.Progress = progress;
-            options.BatchProgress = batches;
+            context.Progress = progress;
+            context.BatchProgress = batches;
             return trainer.Fit(features);
         }
 

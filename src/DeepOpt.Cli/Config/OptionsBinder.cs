@@ -11,7 +11,7 @@ internal static class OptionsBinder
     /// <summary>The keys a config may set on options of this type.</summary>
     public static IReadOnlyList<PropertyInfo> Settable(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanWrite && p.GetCustomAttribute<System.Text.Json.Serialization.JsonIgnoreAttribute>() == null) // not the run's objects
+            .Where(p => p.CanWrite)
             .OrderBy(p => p.Name, StringComparer.Ordinal)
             .ToList();
 

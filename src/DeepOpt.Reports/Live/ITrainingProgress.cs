@@ -10,16 +10,16 @@ public interface ITrainingProgress : IProgress<EpochReport>, IProgress<BatchRepo
 {
 }
 
-/// <summary>Connects a progress display to trainer options.</summary>
+/// <summary>Connects a progress display to a trainer's fit context.</summary>
 public static class TrainingProgressExtensions
 {
-    /// <summary>Sets both <see cref="DeepTrainerOptions.Progress"/> and <see cref="DeepTrainerOptions.BatchProgress"/>.</summary>
-    /// <param name="options">The trainer's options.</param>
+    /// <summary>Sets both <see cref="DeepFitContext.Progress"/> and <see cref="DeepFitContext.BatchProgress"/>.</summary>
+    /// <param name="context">The fit context given to the trainer.</param>
     /// <param name="progress">The display.</param>
-    public static void ReportTo(this DeepTrainerOptions options, ITrainingProgress progress)
+    public static void ReportTo(this DeepFitContext context, ITrainingProgress progress)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Progress = progress;
-        options.BatchProgress = progress;
+        ArgumentNullException.ThrowIfNull(context);
+        context.Progress = progress;
+        context.BatchProgress = progress;
     }
 }

@@ -15,14 +15,14 @@ namespace DeepOpt.Reports.Live;
 /// <code>
 /// var model = LiveTraining.Run("MLP", progress =>
 /// {
-///     options.ReportTo(progress);       // epochs and batches; or options.Progress = progress for epochs only
+///     context.ReportTo(progress);       // epochs and batches; or context.Progress = progress for epochs only
 ///     return pipeline.Fit(train);
 /// });
 /// </code>
 /// </example>
 public static class LiveTraining
 {
-    /// <summary>Runs a fit with a progress display; the fit must pass the progress it is given to the trainer options.</summary>
+    /// <summary>Runs a fit with a progress display; the fit must pass the progress it is given to the trainer's fit context.</summary>
     /// <typeparam name="T">What the fit returns.</typeparam>
     /// <param name="description">A short name for the fit, shown before the bar.</param>
     /// <param name="fit">The fit, given the progress to report to.</param>

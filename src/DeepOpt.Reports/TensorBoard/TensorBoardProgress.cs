@@ -9,11 +9,11 @@ namespace DeepOpt.Reports.TensorBoard;
 /// <summary>
 /// Writes each epoch of a fit to a TensorBoard event file, through TorchSharp's <c>SummaryWriter</c>: the scalars
 /// <c>loss/train</c>, <c>loss/validation</c>, <c>metric/validation</c>, <c>learning_rate</c> and <c>epoch_seconds</c>,
-/// at step = epoch. Set it as <see cref="DeepTrainerOptions.Progress"/> and run <c>tensorboard --logdir</c> on the folder.
+/// at step = epoch. Set it as <see cref="DeepFitContext.Progress"/> and run <c>tensorboard --logdir</c> on the folder.
 /// </summary>
 /// <example>
 /// <code>
-/// var options = new MlpOptions { Progress = new TensorBoardProgress("runs/mlp", next: new ConsoleProgress()) };
+/// var context = new DeepFitContext { Progress = new TensorBoardProgress("runs/mlp", next: new ConsoleProgress()) };
 /// </code>
 /// </example>
 public sealed class TensorBoardProgress : IProgress<EpochReport>

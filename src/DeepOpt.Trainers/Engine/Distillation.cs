@@ -36,19 +36,19 @@ internal sealed class Distillation : IDisposable
         CheckAlive(teacher);
         if (teacher.Description.Task != task || task == PredictionKind.Regression)
         {
-            throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.Teacher), $"The `Teacher` is a {teacher.Description.Task} model, but distillation needs a classifier of the student's task ({task}).");
+            throw new ArgumentOutOfRangeException(nameof(DeepFitContext.Teacher), $"The `Teacher` is a {teacher.Description.Task} model, but distillation needs a classifier of the student's task ({task}).");
         }
 
         var features = teacher.Description.Features;
         if (teacher.Description.ClassCount != classCount || features.Size != student.Size)
         {
-            throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.Teacher), $"The `Teacher` has {teacher.Description.ClassCount} classes and reads {features.Size} features, but the student's data has {classCount} classes and {student.Size} features in '{student.ColumnName}'. Train the teacher on data prepared the same way.");
+            throw new ArgumentOutOfRangeException(nameof(DeepFitContext.Teacher), $"The `Teacher` has {teacher.Description.ClassCount} classes and reads {features.Size} features, but the student's data has {classCount} classes and {student.Size} features in '{student.ColumnName}'. Train the teacher on data prepared the same way.");
         }
 
         string? difference = TokenDifference(features.Tokens, student.Tokens);
         if (difference != null)
         {
-            throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.Teacher), $"The `Teacher` {difference}, so it cannot read the student's token ids in '{student.ColumnName}'. Give the student the teacher's token settings and the same kind of column.");
+            throw new ArgumentOutOfRangeException(nameof(DeepFitContext.Teacher), $"The `Teacher` {difference}, so it cannot read the student's token ids in '{student.ColumnName}'. Give the student the teacher's token settings and the same kind of column.");
         }
     }
 
@@ -57,7 +57,7 @@ internal sealed class Distillation : IDisposable
     {
         if (teacher.IsDisposed)
         {
-            throw new ArgumentException($"The `Teacher` was disposed before the student's Fit, so it has no weights to teach with. Keep the teacher undisposed until the student's Fit returns: dispose it after (a PredictionEngine made from it with default options disposes it too; pass new PredictionEngineOptions {{ OwnsTransformer = false }}).", nameof(DeepTrainerOptions.Teacher));
+            throw new ArgumentException($"The `Teacher` was disposed before the student's Fit, so it has no weights to teach with. Keep the teacher undisposed until the student's Fit returns: dispose it after (a PredictionEngine made from it with default options disposes it too; pass new PredictionEngineOptions {{ OwnsTransformer = false }}).", nameof(DeepFitContext.Teacher));
         }
     }
 

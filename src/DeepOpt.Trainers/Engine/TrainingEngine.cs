@@ -22,7 +22,7 @@ internal static class TrainingEngine
     /// <param name="seed">The seed of initialisation, shuffling and dropout.</param>
     /// <param name="device">The device.</param>
     /// <param name="log">Where the engine's informational lines go (the estimators pass MLContext's log), or null.</param>
-    /// <param name="cancellation">Checked before every batch.</param>
+    /// <param name="context">Progress, teacher, and the cancellation checked before every batch.</param>
     public static (nn.Module<Tensor, Tensor> Network, IReadOnlyList<EpochReport> History) Fit(
         Func<nn.Module<Tensor, Tensor>> build,
         LabeledData train,
@@ -32,16 +32,16 @@ internal static class TrainingEngine
         int seed,
         Device device,
         Action<string>? log,
-        CancellationToken cancellation)
+        DeepFitContext context)
     {
         if (NativeSettings.ApplyOnce(out string applied))
         {
             log?.Invoke($"DeepOpt native settings for training: {applied}.");
         }
 
-        using var distillation = options.Teacher == null ? null : new Distillation(options.Teacher, train.Spec, options.DistillationTemperature, options.DistillationAlpha);
+        using var distillation = context.Teacher == null ? null : new Distillation(context.Teacher, train.Spec, options.DistillationTemperature, options.DistillationAlpha);
         var design = NetworkDesign.Of(options);
-        var run = new TrainingRun(options, task, seed, device, log, cancellation, design.CreateAugmenter(seed), design.UsesBatchNorm, distillation);
+        var run = new TrainingRun(options, task, seed, device, log, context, design.CreateAugmenter(seed), design.UsesBatchNorm, distillation);
         using var threads = ThreadCountScope.Set(options.ThreadCount);
 
         // The fit's own generators, never libtorch's process-wide one, which fits running at once would share: one on
@@ -74,14 +74,14 @@ internal static class TrainingEngine
         int Seed,
         Device Device,
         Action<string>? Log,
-        CancellationToken Cancellation,
+        DeepFitContext Context,
         IBatchAugmenter? Augmenter,
         bool UsesBatchNorm,
         Distillation? Distillation);
 
     private static List<EpochReport> Train(nn.Module<Tensor, Tensor> network, LabeledData trainRows, LabeledData? validationRows, TrainingRun run)
     {
-        var (options, task, seed, device, log, cancellation, augmenter, usesBatchNorm, distillation) = run;
+        var (options, task, seed, device, log, context, augmenter, usesBatchNorm, distillation) = run;
         using var train = new TensorData(trainRows, task, device);
         using var validation = validationRows == null ? null : new TensorData(validationRows, task, device);
         using var loss = new TaskLoss(options, task, trainRows.ClassCount, trainRows.Targets, device);
@@ -114,7 +114,7 @@ internal static class TrainingEngine
                         break;
                     }
 
-                    cancellation.ThrowIfCancellationRequested();
+                    context.CancellationToken.ThrowIfCancellationRequested();
                     using var scope = torch.NewDisposeScope();
                     var rows = torch.tensor(order.AsSpan(start, size).ToArray(), device: device);
                     var input = train.Inputs.index_select(0, rows);
@@ -144,7 +144,7 @@ internal static class TrainingEngine
                     optimizer.step();
                     lossSum += batchValue;
                     batches++;
-                    options.BatchProgress?.Report(new BatchReport(epoch + 1, options.Epochs, batches, totalBatches, batchValue));
+                    context.BatchProgress?.Report(new BatchReport(epoch + 1, options.Epochs, batches, totalBatches, batchValue));
                 }
 
                 double? validationLoss = null;
@@ -156,7 +156,7 @@ internal static class TrainingEngine
 
                 var report = new EpochReport(epoch + 1, options.Epochs, lossSum / batches, validationLoss, validationMetric, rate, watch.Elapsed.TotalSeconds);
                 history.Add(report);
-                options.Progress?.Report(report);
+                context.Progress?.Report(report);
                 log?.Invoke(Describe(report));
                 double trainLoss = report.TrainLoss;
                 schedule.EndEpoch(epoch, Monitored(options.PlateauMonitor, report) ?? trainLoss);

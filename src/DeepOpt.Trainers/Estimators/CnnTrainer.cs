@@ -24,8 +24,8 @@ namespace DeepOpt.Trainers;
 /// </remarks>
 public sealed class CnnTrainer : DeepTrainerBase<CnnOptions>
 {
-    internal CnnTrainer(IHostEnvironment environment, CnnOptions options, PredictionKind task)
-        : base(environment, options, task)
+    internal CnnTrainer(IHostEnvironment environment, CnnOptions options, PredictionKind task, DeepFitContext? context)
+        : base(environment, options, task, context)
     {
     }
 

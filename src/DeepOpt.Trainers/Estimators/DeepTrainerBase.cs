@@ -17,11 +17,13 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
     private readonly IHostEnvironment _environment;
     private readonly int _seed;
 
-    private protected DeepTrainerBase(IHostEnvironment environment, TOptions options, PredictionKind task)
+    private protected DeepTrainerBase(IHostEnvironment environment, TOptions options, PredictionKind task, DeepFitContext? context)
     {
         _environment = environment ?? throw new ArgumentNullException(nameof(environment));
         Options = options ?? throw new ArgumentNullException(nameof(options));
+        Context = context ?? new DeepFitContext();
         options.Validate();
+        Context.Check(options);
         TaskLoss.Resolve(options.Loss, task);
         Task = task;
         _seed = options.Seed ?? environment.Register("DeepOpt").Rand.Next();
@@ -29,6 +31,9 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
 
     /// <summary>The options this trainer was created with.</summary>
     public TOptions Options { get; }
+
+    /// <summary>The run's objects every fit of this trainer uses: validation data, progress, teacher, cancellation.</summary>
+    public DeepFitContext Context { get; }
 
     /// <summary>The task: it fixes the label type, the output columns and the default loss.</summary>
     public PredictionKind Task { get; }
@@ -59,12 +64,13 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
     public DeepPredictionTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        Context.Check(Options);
         var all = LabeledData.Read(input, Options, Task, LabeledData.TrainingData);
         LabeledData train = all;
         LabeledData? validation = null;
-        if (Options.ValidationSet != null)
+        if (Context.ValidationSet != null)
         {
-            validation = LabeledData.Read(Options.ValidationSet, Options, Task, LabeledData.ValidationData, all.Spec);
+            validation = LabeledData.Read(Context.ValidationSet, Options, Task, LabeledData.ValidationData, all.Spec);
             if (validation.Spec != all.Spec)
             {
                 throw SchemaChecks.Mismatch(SchemaChecks.FeatureRole, Options.FeatureColumnName, $"{Describe(all.Spec)} in the validation data, as in the training data", Describe(validation.Spec), "Prepare the validation data with the same transforms as the training data.");
@@ -84,15 +90,15 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
 
         if (train.Count < Options.BatchSize)
         {
-            throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.BatchSize), Options.BatchSize, $"The training data has {train.Count} rows{(validation != null && Options.ValidationSet == null ? " after the validation split" : "")}, fewer than `BatchSize` ({Options.BatchSize}). Lower `BatchSize` or give more rows.");
+            throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.BatchSize), Options.BatchSize, $"The training data has {train.Count} rows{(validation != null && Context.ValidationSet == null ? " after the validation split" : "")}, fewer than `BatchSize` ({Options.BatchSize}). Lower `BatchSize` or give more rows.");
         }
 
         var design = NetworkDesign.Of(Options);
         var options = design.ForFeatures(all.Spec);
         TaskLoss.ClassWeights(Options, Task, all.ClassCount, train.Targets);
-        if (Options.Teacher != null)
+        if (Context.Teacher != null)
         {
-            Distillation.Check(Options.Teacher, Task, all.ClassCount, all.Spec);
+            Distillation.Check(Context.Teacher, Task, all.ClassCount, all.Spec);
         }
 
         var device = Devices.Resolve(Options.Device);
@@ -101,8 +107,8 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
         int width = Task == PredictionKind.MulticlassClassification ? all.ClassCount : 1;
         using var channel = _environment.Start("DeepOpt");
         var (network, history) = TrainingEngine.Fit(
-            () => NetworkDesign.Of(options).Build(all.FeatureSize, width), train, validation, options, Task, _seed, device, message => MlNetInternals.Info(channel, message), options.CancellationToken);
-        var description = new ModelDescription(Task, all.ClassCount, all.Spec, keyValues, options.Clone(keepRuntimeMembers: false), history);
+            () => NetworkDesign.Of(options).Build(all.FeatureSize, width), train, validation, options, Task, _seed, device, message => MlNetInternals.Info(channel, message), Context);
+        var description = new ModelDescription(Task, all.ClassCount, all.Spec, keyValues, options.Clone(), history);
         return new DeepPredictionTransformer(description, network, device);
     }
 }

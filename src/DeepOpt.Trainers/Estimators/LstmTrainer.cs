@@ -25,8 +25,8 @@ namespace DeepOpt.Trainers;
 /// </remarks>
 public sealed class LstmTrainer : DeepTrainerBase<LstmOptions>
 {
-    internal LstmTrainer(IHostEnvironment environment, LstmOptions options, PredictionKind task)
-        : base(environment, options, task)
+    internal LstmTrainer(IHostEnvironment environment, LstmOptions options, PredictionKind task, DeepFitContext? context)
+        : base(environment, options, task, context)
     {
     }
 

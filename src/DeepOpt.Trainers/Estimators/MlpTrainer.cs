@@ -22,8 +22,8 @@ namespace DeepOpt.Trainers;
 /// </remarks>
 public sealed class MlpTrainer : DeepTrainerBase<MlpOptions>
 {
-    internal MlpTrainer(IHostEnvironment environment, MlpOptions options, PredictionKind task)
-        : base(environment, options, task)
+    internal MlpTrainer(IHostEnvironment environment, MlpOptions options, PredictionKind task, DeepFitContext? context)
+        : base(environment, options, task, context)
     {
     }
 

@@ -5,15 +5,11 @@ namespace DeepOpt.Trainers;
 /// <content>The checks of the shared options, run before training starts.</content>
 public abstract partial class DeepTrainerOptions
 {
-    /// <summary>Checks every option and throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one and its fix
-    /// (an <see cref="ArgumentException"/> for a disposed <see cref="Teacher"/>).</summary>
+    /// <summary>Checks every option and throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one and its
+    /// fix. The trainer checks its <see cref="DeepFitContext"/> with the options as well (validation data for early
+    /// stopping, a live teacher).</summary>
     public virtual void Validate()
     {
-        if (Teacher != null)
-        {
-            Distillation.CheckAlive(Teacher);
-        }
-
         OptionChecks.NotEmpty(LabelColumnName, nameof(LabelColumnName));
         OptionChecks.NotEmpty(FeatureColumnName, nameof(FeatureColumnName));
         OptionChecks.Positive(LearningRate, nameof(LearningRate));
@@ -85,11 +81,6 @@ public abstract partial class DeepTrainerOptions
         OptionChecks.NotNegative(GradientClipValue, nameof(GradientClipValue));
         OptionChecks.AtLeast(EarlyStoppingPatience, 0, nameof(EarlyStoppingPatience));
         OptionChecks.NotNegative(EarlyStoppingMinDelta, nameof(EarlyStoppingMinDelta));
-        if (EarlyStoppingPatience > 0 && ValidationSet == null && ValidationFraction == 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, $"Early stopping needs validation data: set `{nameof(ValidationFraction)}` > 0 or `{nameof(ValidationSet)}`, or turn early stopping off with `{nameof(EarlyStoppingPatience)}` = 0.");
-        }
-
         OptionChecks.InRange(LabelSmoothing, 0, 1, nameof(LabelSmoothing));
         if (ClassWeights != null)
         {

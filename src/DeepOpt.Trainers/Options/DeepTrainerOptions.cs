@@ -193,13 +193,8 @@ public abstract partial class DeepTrainerOptions
     public int Epochs { get; set; } = Defaults.Epochs;
 
     /// <summary>The fraction of the training rows held out, stratified by label and seeded, to validate each epoch.</summary>
-    /// <value>In [0, 1); 0 holds out nothing. Ignored when <see cref="ValidationSet"/> is set. Default 0.</value>
+    /// <value>In [0, 1); 0 holds out nothing. Ignored when the fit context has a <see cref="DeepFitContext.ValidationSet"/>. Default 0.</value>
     public double ValidationFraction { get; set; } = Defaults.ValidationFraction;
-
-    /// <summary>Explicit validation data with the same columns as the training data.</summary>
-    /// <value>null uses <see cref="ValidationFraction"/>. Default null.</value>
-    [JsonIgnore]
-    public IDataView? ValidationSet { get; set; }
 
     /// <summary>The seed of weight initialisation, shuffling, dropout and the validation split.</summary>
     /// <value>null takes one from the <see cref="MLContext"/>'s seed. Default null.</value>
@@ -217,11 +212,6 @@ public abstract partial class DeepTrainerOptions
     /// before training. Default null.</value>
     public string? Device { get; set; }
 
-    /// <summary>A fitted DeepOpt classifier whose softened outputs the new model learns from (knowledge distillation).</summary>
-    /// <value>null trains on the labels alone. The teacher must read the same feature column with the same size and have the same classes; a text teacher and a text student may have different vocabularies (the student's token ids are translated word by word into the teacher's). Default null.</value>
-    [JsonIgnore]
-    public DeepPredictionTransformer? Teacher { get; set; }
-
     /// <summary>The temperature T that softens teacher and student outputs for distillation.</summary>
     /// <value>Greater than 0; the distillation term is scaled by T² (Hinton et al.). Default 4.</value>
     public double DistillationTemperature { get; set; } = Defaults.DistillationTemperature;
@@ -230,44 +220,8 @@ public abstract partial class DeepTrainerOptions
     /// <value>In [0, 1]. Default 0.5.</value>
     public double DistillationAlpha { get; set; } = Defaults.DistillationAlpha;
 
-    /// <summary>Receives a report after every epoch.</summary>
-    /// <value>null for none. Default null.</value>
-    [JsonIgnore]
-    public IProgress<EpochReport>? Progress { get; set; }
-
-    /// <summary>Receives a report after every training batch (on the training thread: keep it quick).</summary>
-    /// <value>null for none. Default null.</value>
-    [JsonIgnore]
-    public IProgress<BatchReport>? BatchProgress { get; set; }
-
-    /// <summary>Stops training before the next batch when cancelled; the fit then throws <see cref="OperationCanceledException"/>.</summary>
-    /// <value>Default <see cref="CancellationToken.None"/>.</value>
-    [JsonIgnore]
-    public CancellationToken CancellationToken { get; set; }
-
-    /// <summary>Copies these options: every setting, and the run's objects (validation data, progress, teacher,
-    /// cancellation), which the copy shares. A tuner changes the copy's settings without touching these.</summary>
+    /// <summary>Copies these options, every setting; a tuner changes the copy's settings without touching these.</summary>
     /// <returns>The copy, of the same options type.</returns>
-    public DeepTrainerOptions Clone() => Clone(keepRuntimeMembers: true);
-
-    /// <summary>
-    /// A copy through JSON. With <paramref name="keepRuntimeMembers"/>, the members JSON leaves out (validation data,
-    /// progress, teacher, cancellation: the <see cref="JsonIgnoreAttribute"/> ones, listed here only) are shared;
-    /// without, they stay unset, as in a saved model.
-    /// </summary>
-    internal DeepTrainerOptions Clone(bool keepRuntimeMembers)
-    {
-        var copy = JsonSerializer.Deserialize<DeepTrainerOptions>(JsonSerializer.Serialize(this, ModelDescription.Json), ModelDescription.Json)!;
-        if (!keepRuntimeMembers)
-        {
-            return copy;
-        }
-
-        copy.ValidationSet = ValidationSet;
-        copy.Progress = Progress;
-        copy.BatchProgress = BatchProgress;
-        copy.Teacher = Teacher;
-        copy.CancellationToken = CancellationToken;
-        return copy;
-    }
+    public DeepTrainerOptions Clone() =>
+        JsonSerializer.Deserialize<DeepTrainerOptions>(JsonSerializer.Serialize(this, ModelDescription.Json), ModelDescription.Json)!;
 }

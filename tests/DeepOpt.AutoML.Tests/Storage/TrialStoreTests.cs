@@ -52,14 +52,16 @@ public abstract class TrialStoreTests
         var trial = store.StartTrial(sweep, s_remote, null, TimeSpan.FromHours(1), (id, _) => Point(id))!;
         store.ReportIntermediate(sweep, trial.TrialId, [new IntermediateValue(1, 0.5, 0.7)]);
         Assert.AreEqual(0.5, store.GetTrials(sweep)[0].Result.Loss);
-        var result = trial.Result;
-        result.State = TrialState.Completed;
-        result.Loss = 0.25;
-        result.Metric = 0.75;
-        result.DurationInMilliseconds = 1234.5;
-        result.PeakMemoryInMegaByte = 99;
-        result.IntermediateValues = [new IntermediateValue(1, 0.5, 0.7), new IntermediateValue(2, double.NaN, 0.8)];
-        result.TrialSettings.EndedAtUtc = result.TrialSettings.StartedAtUtc.AddSeconds(1);
+        trial.Result.TrialSettings.EndedAtUtc = trial.Result.TrialSettings.StartedAtUtc.AddSeconds(1);
+        var result = trial.Result with
+        {
+            State = TrialState.Completed,
+            Loss = 0.25,
+            Metric = 0.75,
+            DurationInMilliseconds = 1234.5,
+            PeakMemoryInMegaByte = 99,
+            IntermediateValues = [new IntermediateValue(1, 0.5, 0.7), new IntermediateValue(2, double.NaN, 0.8)],
+        };
 
         Assert.IsTrue(store.FinishTrial(sweep, s_remote.WorkerId, result));
 
@@ -82,13 +84,9 @@ public abstract class TrialStoreTests
         using var store = CreateStore();
         string sweep = Open(store);
         var trial = store.StartTrial(sweep, s_remote, null, TimeSpan.FromHours(1), (id, _) => Point(id))!;
-        trial.Result.State = TrialState.Failed;
-        trial.Result.ErrorMessage = "first";
-        Assert.IsTrue(store.FinishTrial(sweep, s_remote.WorkerId, trial.Result));
-        trial.Result.State = TrialState.Completed;
-        trial.Result.Loss = 1;
+        Assert.IsTrue(store.FinishTrial(sweep, s_remote.WorkerId, trial.Result with { State = TrialState.Failed, ErrorMessage = "first" }));
 
-        Assert.IsFalse(store.FinishTrial(sweep, s_remote.WorkerId, trial.Result));
+        Assert.IsFalse(store.FinishTrial(sweep, s_remote.WorkerId, trial.Result with { State = TrialState.Completed, Loss = 1 }));
         Assert.AreEqual("first", store.GetTrials(sweep)[0].Result.ErrorMessage);
         Assert.AreEqual(TrialState.Failed, store.GetTrials(sweep)[0].State);
     }
@@ -100,10 +98,11 @@ public abstract class TrialStoreTests
         string sweep = Open(store);
         store.StartTrial(sweep, s_remote, null, TimeSpan.FromHours(1), (id, _) => Point(id));
         var snapshot = store.GetTrials(sweep)[0];
-        snapshot.Result.State = TrialState.Completed;
+        snapshot.Result.TrialSettings.EndedAtUtc = DateTime.UtcNow;
         snapshot.Result.TrialSettings.Parameter["x"] = Parameter.FromDouble(0.99);
 
         Assert.AreEqual(TrialState.Running, store.GetTrials(sweep)[0].State);
+        Assert.IsNull(store.GetTrials(sweep)[0].Result.TrialSettings.EndedAtUtc);
         Assert.AreEqual(Point(0).ToJson(), store.GetTrials(sweep)[0].Result.TrialSettings.Parameter.ToJson());
     }
 
@@ -196,13 +195,8 @@ public abstract class TrialStoreTests
         return parameter;
     }
 
-    private static TrialResult Completed(TrialResult running)
-    {
-        running.State = TrialState.Completed;
-        running.Loss = running.TrialSettings.TrialId;
-        running.Metric = 0;
-        return running;
-    }
+    private static TrialResult Completed(TrialResult running) =>
+        running with { State = TrialState.Completed, Loss = running.TrialSettings.TrialId, Metric = 0 };
 }
 
 [TestClass]

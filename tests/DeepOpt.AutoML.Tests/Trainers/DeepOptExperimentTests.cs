@@ -86,7 +86,7 @@ public class DeepOptExperimentTests
         var batches = new BatchRecorder(b => { if (b.Batch == 3) { clock.Advance(TimeSpan.FromSeconds(2)); } });
         var experiment = ml.DeepOptAuto().CreateExperiment()
             .SetDataset(train, validation)
-            .SetPipeline(featurizer, ml.DeepOptAuto().Mlp(new MlpOptions { ThreadCount = 1, BatchProgress = batches }, space))
+            .SetPipeline(featurizer, ml.DeepOptAuto().Mlp(new MlpOptions { ThreadCount = 1 }, space, new DeepFitContext { BatchProgress = batches }))
             .SetMulticlassClassificationMetric()
             .SetTimeProvider(clock)
             .SetTrainingTimeInSeconds(1.5);
@@ -107,7 +107,7 @@ public class DeepOptExperimentTests
         var batches = new BatchRecorder(b => { if (b.Batch == 3) { cancel.Cancel(); } });
         var experiment = ml.DeepOptAuto().CreateExperiment()
             .SetDataset(train, validation)
-            .SetPipeline(featurizer, ml.DeepOptAuto().Mlp(new MlpOptions { ThreadCount = 1, BatchProgress = batches }, space))
+            .SetPipeline(featurizer, ml.DeepOptAuto().Mlp(new MlpOptions { ThreadCount = 1 }, space, new DeepFitContext { BatchProgress = batches }))
             .SetMulticlassClassificationMetric()
             .SetMaxTrials(3);
 

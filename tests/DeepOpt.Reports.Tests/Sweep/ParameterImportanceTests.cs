@@ -41,6 +41,6 @@ public class ParameterImportanceTests
         var trials = SyntheticSweep.Trials(3);
 
         Assert.AreEqual(0, ParameterImportance.Compute(trials.Take(2)).Count);
-        Assert.AreEqual(0, ParameterImportance.Compute(trials.Select(t => { t.State = TrialState.Failed; return t; })).Count);
+        Assert.AreEqual(0, ParameterImportance.Compute(trials.Select(t => t with { State = TrialState.Failed })).Count);
     }
 }

@@ -45,10 +45,10 @@ public class TensorBoardProgressTests
             Features = Enumerable.Range(0, 3).Select(_ => (i % 2 == 0 ? -1f : 1f) + (float)random.NextDouble()).ToArray(),
         });
         var progress = new TensorBoardProgress(folder.FullName);
-        var options = new MlpOptions { HiddenLayerSizes = [4], Epochs = 2, ValidationFraction = 0.2, Seed = 1, ThreadCount = 1, Progress = progress };
+        var options = new MlpOptions { HiddenLayerSizes = [4], Epochs = 2, ValidationFraction = 0.2, Seed = 1, ThreadCount = 1 };
 
         var model = ml.Transforms.Conversion.MapValueToKey("Label")
-            .Append(ml.MulticlassClassification.Trainers.Mlp(options)).Fit(ml.Data.LoadFromEnumerable(rows));
+            .Append(ml.MulticlassClassification.Trainers.Mlp(options, new DeepFitContext { Progress = progress })).Fit(ml.Data.LoadFromEnumerable(rows));
 
         var events = EventFile.ReadRun(folder.FullName);
         var history = model.LastTransformer.History;

@@ -22,8 +22,8 @@ public sealed class DistillationTests
 
         double Agreement(IDataView train, int seed, DeepPredictionTransformer? withTeacher)
         {
-            var options = new MlpOptions { HiddenLayerSizes = [32], Epochs = 80, BatchSize = 8, LearningRate = 3e-3, Seed = seed, Teacher = withTeacher, DistillationAlpha = 0.9, DistillationTemperature = 4 };
-            using var student = ml.MulticlassClassification.Trainers.Mlp(options).Fit(train);
+            var options = new MlpOptions { HiddenLayerSizes = [32], Epochs = 80, BatchSize = 8, LearningRate = 3e-3, Seed = seed, DistillationAlpha = 0.9, DistillationTemperature = 4 };
+            using var student = ml.MulticlassClassification.Trainers.Mlp(options, new DeepFitContext { Teacher = withTeacher }).Fit(train);
             var labels = student.Transform(test).GetColumn<uint>("PredictedLabel").ToArray();
             return labels.Zip(teacherLabels).Count(p => p.First == p.Second) / (double)labels.Length;
         }
@@ -46,8 +46,8 @@ public sealed class DistillationTests
     {
         var ml = new MLContext(seed: 1);
         using var teacher = ml.MulticlassClassification.Trainers.Mlp(epochs: 1).Fit(Synthetic.KeyedBlobs(ml, 40, 2, 1));
-        var options = new MlpOptions { Epochs = 1, Teacher = teacher };
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Mlp(options).Fit(Synthetic.KeyedBlobs(ml, 60, 3, 1)));
+        var options = new MlpOptions { Epochs = 1 };
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Mlp(options, new DeepFitContext { Teacher = teacher }).Fit(Synthetic.KeyedBlobs(ml, 60, 3, 1)));
         Assert.AreEqual("Teacher", error.ParamName);
         StringAssert.Contains(error.Message, "has 2 classes");
         StringAssert.Contains(error.Message, "3 classes");
@@ -59,12 +59,12 @@ public sealed class DistillationTests
         var ml = new MLContext(seed: 1);
         var data = Synthetic.KeyedBlobs(ml, 40, 2, 1);
         var teacher = ml.MulticlassClassification.Trainers.Mlp(epochs: 1).Fit(data);
-        var student = ml.MulticlassClassification.Trainers.Mlp(new MlpOptions { Epochs = 1, Teacher = teacher });
+        var student = ml.MulticlassClassification.Trainers.Mlp(new MlpOptions { Epochs = 1 }, new DeepFitContext { Teacher = teacher });
         teacher.Dispose();
-        var options = new MlpOptions { Epochs = 1, Teacher = teacher };
+        var options = new MlpOptions { Epochs = 1 };
 
         var atFit = Assert.Throws<ArgumentException>(() => student.Fit(data));
-        var atConstruction = Assert.Throws<ArgumentException>(() => ml.MulticlassClassification.Trainers.Mlp(options));
+        var atConstruction = Assert.Throws<ArgumentException>(() => ml.MulticlassClassification.Trainers.Mlp(options, new DeepFitContext { Teacher = teacher }));
 
         foreach (var error in new[] { atFit, atConstruction })
         {
@@ -84,20 +84,20 @@ public sealed class DistillationTests
             return ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue).Fit(data).Transform(data);
         }
 
-        LstmOptions Options(DeepPredictionTransformer? teacher) => new()
+        var options = new LstmOptions
         {
             FeatureColumnName = "Text", MaxSequenceLength = WordOrder.MaxWords + 2, EmbeddingSize = 16, HiddenSize = 16,
-            Epochs = 8, BatchSize = 32, LearningRate = 1e-2, Seed = 1, ThreadCount = 2, Teacher = teacher, DistillationAlpha = 1,
+            Epochs = 8, BatchSize = 32, LearningRate = 1e-2, Seed = 1, ThreadCount = 2, DistillationAlpha = 1,
         };
 
-        using var teacher = ml.MulticlassClassification.Trainers.Lstm(Options(null)).Fit(Keyed(WordOrder.Make(400, seed: 1)));
+        using var teacher = ml.MulticlassClassification.Trainers.Lstm(options).Fit(Keyed(WordOrder.Make(400, seed: 1)));
 
         // The student's labels are noise and alpha is 1, so all it can learn comes from the teacher; its first row
         // numbers the words in another order than the teacher's vocabulary.
         var random = new Random(3);
         var first = new TextRow { Text = "quickly house tree under on small big sits runs dog cat blue green red a the gamma beta alpha", Label = 0 };
         var noisy = WordOrder.Make(400, seed: 7).Select(r => new TextRow { Text = r.Text, Label = random.Next(3) });
-        using var student = ml.MulticlassClassification.Trainers.Lstm(Options(teacher)).Fit(Keyed(noisy.Prepend(first)));
+        using var student = ml.MulticlassClassification.Trainers.Lstm(options, new DeepFitContext { Teacher = teacher }).Fit(Keyed(noisy.Prepend(first)));
 
         var teacherWords = teacher.Description.Features.Tokens!.Vocabulary!.Words;
         var studentWords = student.Description.Features.Tokens!.Vocabulary!.Words;
@@ -117,8 +117,8 @@ public sealed class DistillationTests
         var labels = ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue).Fit(text);
         using var teacher = ml.MulticlassClassification.Trainers.Lstm(new LstmOptions { FeatureColumnName = "Text", MaxSequenceLength = 14, Epochs = 1 }).Fit(labels.Transform(text));
         var tokens = ml.Transforms.Text.TokenizeIntoWords("Tokens", "Text").Append(ml.Transforms.Conversion.MapValueToKey("Tokens")).Fit(keyed).Transform(keyed);
-        var options = new LstmOptions { FeatureColumnName = "Tokens", MaxSequenceLength = 14, Epochs = 1, Teacher = teacher };
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Lstm(options).Fit(tokens));
+        var options = new LstmOptions { FeatureColumnName = "Tokens", MaxSequenceLength = 14, Epochs = 1 };
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Lstm(options, new DeepFitContext { Teacher = teacher }).Fit(tokens));
         Assert.AreEqual("Teacher", error.ParamName);
         StringAssert.Contains(error.Message, "reads text and the student vector of keys");
         StringAssert.Contains(error.Message, "'Tokens'");

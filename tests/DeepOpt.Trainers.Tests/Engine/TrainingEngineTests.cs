@@ -15,8 +15,8 @@ public sealed class TrainingEngineTests
     {
         var ml = new MLContext(seed: 1);
         var batches = new List<BatchReport>();
-        var options = new MlpOptions { HiddenLayerSizes = [8], BatchSize = 1, Epochs = 2, BatchProgress = new Collect<BatchReport>(batches) };
-        using var model = ml.MulticlassClassification.Trainers.Mlp(options).Fit(Synthetic.KeyedBlobs(ml, 60, 3, seed: 1));
+        var options = new MlpOptions { HiddenLayerSizes = [8], BatchSize = 1, Epochs = 2 };
+        using var model = ml.MulticlassClassification.Trainers.Mlp(options, new DeepFitContext { BatchProgress = new Collect<BatchReport>(batches) }).Fit(Synthetic.KeyedBlobs(ml, 60, 3, seed: 1));
         Assert.HasCount(120, batches, "60 rows over 2 epochs in batches of one row");
     }
 
@@ -25,8 +25,8 @@ public sealed class TrainingEngineTests
     {
         var ml = new MLContext(seed: 1);
         var batches = new List<BatchReport>();
-        var options = new MlpOptions { HiddenLayerSizes = [8], BatchSize = 4, Epochs = 1, BatchProgress = new Collect<BatchReport>(batches) };
-        using var model = ml.MulticlassClassification.Trainers.Mlp(options).Fit(Synthetic.KeyedBlobs(ml, 61, 3, seed: 1));
+        var options = new MlpOptions { HiddenLayerSizes = [8], BatchSize = 4, Epochs = 1 };
+        using var model = ml.MulticlassClassification.Trainers.Mlp(options, new DeepFitContext { BatchProgress = new Collect<BatchReport>(batches) }).Fit(Synthetic.KeyedBlobs(ml, 61, 3, seed: 1));
         Assert.HasCount(16, batches, "15 batches of 4 rows and the 61st row alone");
     }
 
@@ -35,8 +35,8 @@ public sealed class TrainingEngineTests
     {
         var ml = new MLContext(seed: 1);
         var batches = new List<BatchReport>();
-        var options = new MlpOptions { HiddenLayerSizes = [8], BatchNorm = true, BatchSize = 4, Epochs = 1, BatchProgress = new Collect<BatchReport>(batches) };
-        using var model = ml.MulticlassClassification.Trainers.Mlp(options).Fit(Synthetic.KeyedBlobs(ml, 61, 3, seed: 1));
+        var options = new MlpOptions { HiddenLayerSizes = [8], BatchNorm = true, BatchSize = 4, Epochs = 1 };
+        using var model = ml.MulticlassClassification.Trainers.Mlp(options, new DeepFitContext { BatchProgress = new Collect<BatchReport>(batches) }).Fit(Synthetic.KeyedBlobs(ml, 61, 3, seed: 1));
         Assert.HasCount(15, batches);
     }
 
@@ -75,9 +75,9 @@ public sealed class TrainingEngineTests
         var options = new MlpOptions
         {
             HiddenLayerSizes = [8], Epochs = 1, ThreadCount = before == 1 ? 2 : 1,
-            Progress = new Action<EpochReport>(_ => during = torch.get_num_threads()).AsProgress(),
         };
-        using var model = ml.MulticlassClassification.Trainers.Mlp(options).Fit(Synthetic.KeyedBlobs(ml, 40, 3, seed: 1));
+        var context = new DeepFitContext { Progress = new Action<EpochReport>(_ => during = torch.get_num_threads()).AsProgress() };
+        using var model = ml.MulticlassClassification.Trainers.Mlp(options, context).Fit(Synthetic.KeyedBlobs(ml, 40, 3, seed: 1));
         Assert.AreEqual(options.ThreadCount, during, "the fit runs with its own thread count");
         Assert.AreEqual(before, torch.get_num_threads(), "and leaves the process's as it was");
     }

@@ -148,8 +148,9 @@ public sealed class LstmTrainerTests
     {
         var ml = new MLContext(seed: 1);
         var options = WordOrderOptions();
-        (options.Epochs, options.ValidationSet) = (2, WordOrder.Keyed(ml, 60, seed: 11));
-        using var model = ml.MulticlassClassification.Trainers.Lstm(options).Fit(WordOrder.Keyed(ml, 100, seed: 10));
+        options.Epochs = 2;
+        var context = new DeepFitContext { ValidationSet = WordOrder.Keyed(ml, 60, seed: 11) };
+        using var model = ml.MulticlassClassification.Trainers.Lstm(options, context).Fit(WordOrder.Keyed(ml, 100, seed: 10));
         Assert.HasCount(2, model.History);
         Assert.IsNotNull(model.History[0].ValidationLoss);
     }

@@ -117,9 +117,9 @@ public sealed class MlpTrainerTests
             .Transform(ml.Data.LoadFromEnumerable(shuffled));
         var options = new MlpOptions
         {
-            HiddenLayerSizes = [64], Epochs = 60, LearningRate = 1e-2, EarlyStoppingPatience = 3, ValidationSet = validation, Seed = 1,
+            HiddenLayerSizes = [64], Epochs = 60, LearningRate = 1e-2, EarlyStoppingPatience = 3, Seed = 1,
         };
-        using var model = ml.MulticlassClassification.Trainers.Mlp(options).Fit(train);
+        using var model = ml.MulticlassClassification.Trainers.Mlp(options, new DeepFitContext { ValidationSet = validation }).Fit(train);
         Assert.IsLessThan(60, model.History.Count, "early stopping did not stop");
         int best = Enumerable.Range(0, model.History.Count).MinBy(i => model.History[i].ValidationLoss!.Value);
         Assert.AreEqual(model.History.Count - 1 - options.EarlyStoppingPatience, best, "stopped after patience epochs without improvement");
@@ -150,8 +150,8 @@ public sealed class MlpTrainerTests
             }
         };
         var reports = new List<EpochReport>();
-        var options = new MlpOptions { Epochs = 3, ValidationFraction = 0.2, Progress = new ListProgress(reports) };
-        using var model = ml.MulticlassClassification.Trainers.Mlp(options).Fit(Synthetic.KeyedBlobs(ml, 100, 3, seed: 1));
+        var options = new MlpOptions { Epochs = 3, ValidationFraction = 0.2 };
+        using var model = ml.MulticlassClassification.Trainers.Mlp(options, new DeepFitContext { Progress = new ListProgress(reports) }).Fit(Synthetic.KeyedBlobs(ml, 100, 3, seed: 1));
         Assert.HasCount(3, reports);
         Assert.IsTrue(reports.All(r => r.ValidationLoss.HasValue && r.ValidationMetric.HasValue && r.Seconds > 0));
         Assert.AreEqual(3, messages.Count(m => m.Contains("Epoch ", StringComparison.Ordinal) && m.Contains("train loss", StringComparison.Ordinal)));
@@ -163,8 +163,9 @@ public sealed class MlpTrainerTests
         var ml = new MLContext(seed: 1);
         var batches = new List<BatchReport>();
         var reports = new List<EpochReport>();
-        var options = new MlpOptions { Epochs = 2, BatchSize = 32, Progress = new ListProgress(reports), BatchProgress = new Progress(batches) };
-        using var model = ml.MulticlassClassification.Trainers.Mlp(options).Fit(Synthetic.KeyedBlobs(ml, 100, 3, seed: 1));
+        var options = new MlpOptions { Epochs = 2, BatchSize = 32 };
+        var context = new DeepFitContext { Progress = new ListProgress(reports), BatchProgress = new Progress(batches) };
+        using var model = ml.MulticlassClassification.Trainers.Mlp(options, context).Fit(Synthetic.KeyedBlobs(ml, 100, 3, seed: 1));
 
         // 100 rows in batches of 32: 4 per epoch (32, 32, 32, 4).
         Assert.HasCount(8, batches);
@@ -179,9 +180,23 @@ public sealed class MlpTrainerTests
         var ml = new MLContext(seed: 1);
         using var cancellation = new CancellationTokenSource();
         var reports = new List<EpochReport>();
-        var options = new MlpOptions { Epochs = 50, CancellationToken = cancellation.Token, Progress = new ListProgress(reports, after: _ => cancellation.Cancel()) };
-        Assert.ThrowsExactly<OperationCanceledException>(() => ml.MulticlassClassification.Trainers.Mlp(options).Fit(Synthetic.KeyedBlobs(ml, 100, 3, seed: 1)));
+        var context = new DeepFitContext { CancellationToken = cancellation.Token, Progress = new ListProgress(reports, after: _ => cancellation.Cancel()) };
+        Assert.ThrowsExactly<OperationCanceledException>(() => ml.MulticlassClassification.Trainers.Mlp(new MlpOptions { Epochs = 50 }, context).Fit(Synthetic.KeyedBlobs(ml, 100, 3, seed: 1)));
         Assert.HasCount(1, reports);
+    }
+
+    [TestMethod]
+    public void Fit_ContextFilledAfterTheTrainerIsMade_IsReadWhenFitStarts()
+    {
+        var ml = new MLContext(seed: 1);
+        var reports = new List<EpochReport>();
+        var context = new DeepFitContext();
+        var pipeline = ml.Transforms.CopyColumns("Features", "Features").Append(ml.MulticlassClassification.Trainers.Mlp(new MlpOptions { Epochs = 2 }, context));
+        context.Progress = new ListProgress(reports);
+        context.ValidationSet = Synthetic.KeyedBlobs(ml, 30, 3, seed: 2);
+        using var model = pipeline.Fit(Synthetic.KeyedBlobs(ml, 100, 3, seed: 1));
+        Assert.HasCount(2, reports);
+        Assert.IsTrue(reports.All(r => r.ValidationLoss.HasValue), "the validation data set after the pipeline was built is used");
     }
 
     internal static bool WeightsEqual(DeepPredictionTransformer a, DeepPredictionTransformer b)

@@ -1,6 +1,6 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
-using Microsoft.ML;
+using System.Text.Json;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace DeepOpt.Trainers.Tests;
@@ -8,15 +8,11 @@ namespace DeepOpt.Trainers.Tests;
 [TestClass]
 public sealed class OptionsCloneTests
 {
-    /// <summary>A tuner changes a clone's settings; the run's objects (validation data, progress, cancellation) are shared.</summary>
+    /// <summary>A tuner changes a clone's settings without touching the original.</summary>
     [TestMethod]
-    public void Clone_CopiesSettingsAndSharesTheRunsObjects()
+    public void Clone_CopiesSettingsIntoArraysOfItsOwn()
     {
-        var ml = new MLContext(seed: 1);
-        using var cancellation = new CancellationTokenSource();
-        var progress = new Progress<EpochReport>();
-        var validation = ml.Data.LoadFromEnumerable(Synthetic.Blobs(10, 2, seed: 1));
-        var options = new CnnOptions { ConvFilters = [4, 8], LearningRate = 0.01, ValidationSet = validation, Progress = progress, CancellationToken = cancellation.Token };
+        var options = new CnnOptions { ConvFilters = [4, 8], LearningRate = 0.01 };
 
         var copy = (CnnOptions)options.Clone();
         copy.ConvFilters[0] = 16;
@@ -24,8 +20,20 @@ public sealed class OptionsCloneTests
 
         CollectionAssert.AreEqual(new[] { 4, 8 }, options.ConvFilters, "the copy's arrays are its own");
         Assert.AreEqual(0.01, options.LearningRate);
-        Assert.AreSame(validation, copy.ValidationSet);
-        Assert.AreSame(progress, copy.Progress);
-        Assert.AreEqual(cancellation.Token, copy.CancellationToken);
+    }
+
+    /// <summary>Options are plain data: every public property is a setting that a copy (and a saved model) keeps; the
+    /// run's objects live in <see cref="DeepFitContext"/>.</summary>
+    [TestMethod]
+    public void Clone_KeepsEveryPublicProperty()
+    {
+        var options = new LstmOptions { HiddenSize = 7, Milestones = [2, 4], Seed = 3, Device = "cpu", ClassWeights = [1, 2], Loss = LossKind.Huber };
+
+        var copy = options.Clone();
+
+        foreach (var property in typeof(LstmOptions).GetProperties())
+        {
+            Assert.AreEqual(JsonSerializer.Serialize(property.GetValue(options)), JsonSerializer.Serialize(property.GetValue(copy)), property.Name);
+        }
     }
 }

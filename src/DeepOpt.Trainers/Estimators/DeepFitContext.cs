@@ -1,0 +1,59 @@
+// Licensed under the MIT license. See LICENSE in the repository root.
+
+using Microsoft.ML;
+
+namespace DeepOpt.Trainers;
+
+/// <summary>
+/// The objects of one run that a trainer uses beside its options: validation data, progress, a teacher and
+/// cancellation. The options hold the settings a tuner or a configuration file can set; this holds what exists only
+/// while the program runs, so it is never saved with a model. The trainer reads it when <c>Fit</c> starts, so a
+/// progress display can be set after the pipeline is built.
+/// </summary>
+/// <example>
+/// <code>
+/// var context = new DeepFitContext { ValidationSet = validation, Progress = new Progress&lt;EpochReport&gt;(Console.WriteLine) };
+/// var trainer = ml.MulticlassClassification.Trainers.Mlp(new MlpOptions { EarlyStoppingPatience = 3 }, context);
+/// </code>
+/// </example>
+public sealed class DeepFitContext
+{
+    /// <summary>Gets or sets explicit validation data with the same columns as the training data.</summary>
+    /// <value>null uses <see cref="DeepTrainerOptions.ValidationFraction"/>. Default null.</value>
+    public IDataView? ValidationSet { get; set; }
+
+    /// <summary>Gets or sets who receives a report after every epoch.</summary>
+    /// <value>null for none. Default null.</value>
+    public IProgress<EpochReport>? Progress { get; set; }
+
+    /// <summary>Gets or sets who receives a report after every training batch (on the training thread: keep it quick).</summary>
+    /// <value>null for none. Default null.</value>
+    public IProgress<BatchReport>? BatchProgress { get; set; }
+
+    /// <summary>Gets or sets a fitted DeepOpt classifier whose softened outputs the new model learns from (knowledge distillation).</summary>
+    /// <value>null trains on the labels alone. The teacher must read the same feature column with the same size and have
+    /// the same classes; a text teacher and a text student may have different vocabularies (the student's token ids are
+    /// translated word by word into the teacher's). <see cref="DeepTrainerOptions.DistillationTemperature"/> and
+    /// <see cref="DeepTrainerOptions.DistillationAlpha"/> set how it teaches. Default null.</value>
+    public DeepPredictionTransformer? Teacher { get; set; }
+
+    /// <summary>Gets or sets the token that stops training before the next batch; the fit then throws <see cref="OperationCanceledException"/>.</summary>
+    /// <value>Default <see cref="CancellationToken.None"/>.</value>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>Checks this context with the options it goes with when the trainer is made and when it fits: a disposed teacher is an
+    /// <see cref="ArgumentException"/>, and early stopping without validation data an <see cref="ArgumentOutOfRangeException"/>.</summary>
+    /// <param name="options">The trainer's options.</param>
+    internal void Check(DeepTrainerOptions options)
+    {
+        if (Teacher != null)
+        {
+            Distillation.CheckAlive(Teacher);
+        }
+
+        if (options.EarlyStoppingPatience > 0 && ValidationSet == null && options.ValidationFraction == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.ValidationFraction), options.ValidationFraction, $"Early stopping needs validation data: set `{nameof(DeepTrainerOptions.ValidationFraction)}` > 0 or the fit context's `{nameof(ValidationSet)}`, or turn early stopping off with `{nameof(DeepTrainerOptions.EarlyStoppingPatience)}` = 0.");
+        }
+    }
+}
