@@ -23,6 +23,7 @@ internal static class TrainingEngine
     /// <param name="device">The device.</param>
     /// <param name="log">Where the engine's informational lines go (the estimators pass MLContext's log), or null.</param>
     /// <param name="context">Progress, teacher, and the cancellation checked before every batch.</param>
+    /// <param name="fineTuning">The pretrained model the network starts from, or null for fresh weights.</param>
     public static (nn.Module<Tensor, Tensor> Network, IReadOnlyList<EpochReport> History) Fit(
         Func<nn.Module<Tensor, Tensor>> build,
         LabeledData train,
@@ -32,7 +33,8 @@ internal static class TrainingEngine
         int seed,
         Device device,
         Action<string>? log,
-        DeepFitContext context)
+        DeepFitContext context,
+        FineTuning? fineTuning)
     {
         if (NativeSettings.ApplyOnce(out string applied))
         {
@@ -41,7 +43,7 @@ internal static class TrainingEngine
 
         using var distillation = context.Teacher == null ? null : new Distillation(context.Teacher, train.Spec, options.DistillationTemperature, options.DistillationAlpha);
         var design = NetworkDesign.Of(options);
-        var run = new TrainingRun(options, task, seed, device, log, context, design.CreateAugmenter(seed), design.UsesBatchNorm, distillation);
+        var run = new TrainingRun(options, task, seed, device, log, context, design.CreateAugmenter(seed), design.UsesBatchNorm, distillation, null);
         using var threads = ThreadCountScope.Set(options.ThreadCount);
 
         // The fit's own generators, never libtorch's process-wide one, which fits running at once would share: one on
@@ -53,6 +55,7 @@ internal static class TrainingEngine
         {
             Layers.Initialize(network, options.WeightInit, initRandom);
             network.to(device);
+            run = run with { Plan = fineTuning?.Apply(network, options) };
             OneDnnCheck.Process.Ensure(network, device, log);
             SeededDropout.UseGenerator(network, deviceRandom ?? initRandom);
             var history = Train(network, train, validation, run);
@@ -77,15 +80,16 @@ internal static class TrainingEngine
         DeepFitContext Context,
         IBatchAugmenter? Augmenter,
         bool UsesBatchNorm,
-        Distillation? Distillation);
+        Distillation? Distillation,
+        BlockPlan? Plan);
 
     private static List<EpochReport> Train(nn.Module<Tensor, Tensor> network, LabeledData trainRows, LabeledData? validationRows, TrainingRun run)
     {
-        var (options, task, seed, device, log, context, augmenter, usesBatchNorm, distillation) = run;
+        var (options, task, seed, device, log, context, augmenter, usesBatchNorm, distillation, plan) = run;
         using var train = new TensorData(trainRows, task, device);
         using var validation = validationRows == null ? null : new TensorData(validationRows, task, device);
         using var loss = new TaskLoss(options, task, trainRows.ClassCount, trainRows.Targets, device);
-        using var optimizer = OptimizerFactory.Create(network.parameters(), options);
+        using var optimizer = plan?.CreateOptimizers() ?? new OptimizerSet([(OptimizerFactory.Create(network.parameters(), options), 1.0)]);
         var schedule = new LearningRateSchedule(options);
         var stopping = new EarlyStopping(options);
         var penalized = network.named_parameters().Where(p => p.parameter.dim() >= 2).Select(p => p.parameter).ToList();
@@ -98,8 +102,9 @@ internal static class TrainingEngine
             {
                 var watch = Stopwatch.StartNew();
                 double rate = schedule.RateAt(epoch);
-                OptimizerFactory.SetLearningRate(optimizer, rate);
+                optimizer.SetLearningRate(rate);
                 network.train();
+                plan?.BeginEpoch(epoch);
                 random.Shuffle(order);
                 double lossSum = 0;
                 int batches = 0;
@@ -138,10 +143,10 @@ internal static class TrainingEngine
 
                     using Scalar l1 = options.L1Penalty.ToScalar();
                     var objective = options.L1Penalty > 0 ? batchLoss + L1Norm(penalized).mul(l1) : batchLoss;
-                    optimizer.zero_grad();
+                    optimizer.ZeroGrad();
                     objective.backward();
                     Clip(network, options);
-                    optimizer.step();
+                    optimizer.Step();
                     lossSum += batchValue;
                     batches++;
                     context.BatchProgress?.Report(new BatchReport(epoch + 1, options.Epochs, batches, totalBatches, batchValue));

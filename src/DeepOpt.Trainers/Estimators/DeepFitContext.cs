@@ -37,6 +37,12 @@ public sealed class DeepFitContext
     /// <see cref="DeepTrainerOptions.DistillationAlpha"/> set how it teaches. Default null.</value>
     public DeepPredictionTransformer? Teacher { get; set; }
 
+    /// <summary>Gets or sets a fitted DeepOpt model whose weights the network starts from (fine-tuning).</summary>
+    /// <value>null uses <see cref="DeepTrainerOptions.PretrainedModelPath"/>, or fresh weights. It must be the same kind
+    /// of network reading the same features; a text model's vocabulary is kept. The model is only read: dispose it after
+    /// the fit. Default null.</value>
+    public DeepPredictionTransformer? Pretrained { get; set; }
+
     /// <summary>Gets or sets the token that stops training before the next batch; the fit then throws <see cref="OperationCanceledException"/>.</summary>
     /// <value>Default <see cref="CancellationToken.None"/>.</value>
     public CancellationToken CancellationToken { get; set; }
@@ -50,6 +56,8 @@ public sealed class DeepFitContext
         {
             Distillation.CheckAlive(Teacher);
         }
+
+        FineTuning.Check(options, this);
 
         if (options.EarlyStoppingPatience > 0 && ValidationSet == null && options.ValidationFraction == 0)
         {

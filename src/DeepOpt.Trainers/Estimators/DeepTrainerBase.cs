@@ -65,7 +65,9 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
     {
         ArgumentNullException.ThrowIfNull(input);
         Context.Check(Options);
-        var all = LabeledData.Read(input, Options, Task, LabeledData.TrainingData);
+        using var fineTuning = FineTuning.Open(Options, Context);
+        var all = LabeledData.Read(input, Options, Task, LabeledData.TrainingData, fineTuning?.Features); // a text model keeps its vocabulary
+        fineTuning?.CheckFits(Options, all.Spec);
         LabeledData train = all;
         LabeledData? validation = null;
         if (Context.ValidationSet != null)
@@ -107,7 +109,7 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
         int width = Task == PredictionKind.MulticlassClassification ? all.ClassCount : 1;
         using var channel = _environment.Start("DeepOpt");
         var (network, history) = TrainingEngine.Fit(
-            () => NetworkDesign.Of(options).Build(all.FeatureSize, width), train, validation, options, Task, _seed, device, message => MlNetInternals.Info(channel, message), Context);
+            () => NetworkDesign.Of(options).Build(all.FeatureSize, width), train, validation, options, Task, _seed, device, message => MlNetInternals.Info(channel, message), Context, fineTuning);
         var description = new ModelDescription(Task, all.ClassCount, all.Spec, keyValues, options.Clone(), history);
         return new DeepPredictionTransformer(description, network, device);
     }

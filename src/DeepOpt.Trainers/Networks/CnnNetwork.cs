@@ -13,7 +13,7 @@ namespace DeepOpt.Trainers;
 /// scaled, then runs through the blocks (block0, block1, …), global average pooling or flattening, an optional dense
 /// layer (dense, denseAct, drop) and the output layer (out).
 /// </summary>
-internal sealed class CnnNetwork : Module<Tensor, Tensor>
+internal sealed class CnnNetwork : Module<Tensor, Tensor>, IBlockNetwork
 {
     [ComponentName(Name = "blocks")]
     private readonly Sequential _blocks;
@@ -22,6 +22,9 @@ internal sealed class CnnNetwork : Module<Tensor, Tensor>
     private readonly long[] _imageShape;
     private readonly bool _channelsLast;
     private readonly double _scale;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string[]> Blocks { get; }
 
     public CnnNetwork(int outputSize, CnnOptions options)
         : base(nameof(CnnNetwork))
@@ -59,6 +62,7 @@ internal sealed class CnnNetwork : Module<Tensor, Tensor>
         }
 
         head.Add(("out", Linear(features, outputSize)));
+        Blocks = [.. Enumerable.Range(0, options.ConvFilters.Length).Select(i => new[] { $"blocks.block{i}." }), .. options.DenseUnits > 0 ? new[] { new[] { "head.dense." } } : [], ["head.out."]];
         _head = Sequential(head);
         RegisterComponents();
     }

@@ -21,7 +21,7 @@ namespace DeepOpt.Trainers;
 /// are not used because a training step over them (32 rows of about 100 tokens) was slower on the CPU in every
 /// measurement on our shared machine, in PyTorch 1.13 and TorchSharp 0.107 alike (bench/README.md).
 /// </remarks>
-internal sealed class LstmNetwork : Module<Tensor, Tensor>, IOwnInitialization
+internal sealed class LstmNetwork : Module<Tensor, Tensor>, IBlockNetwork, IOwnInitialization
 {
     [ComponentName(Name = "embedding")]
     private readonly Embedding _embedding;
@@ -40,6 +40,9 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>, IOwnInitialization
     private readonly int _layers;
     private readonly bool _bidirectional;
     private readonly int _hiddenSize;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string[]> Blocks { get; }
 
     public LstmNetwork(int outputSize, LstmOptions options)
         : base(nameof(LstmNetwork))
@@ -87,6 +90,7 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>, IOwnInitialization
         }
 
         head.Add(("out", Linear(width, outputSize)));
+        Blocks = [["embedding."], .. Enumerable.Range(0, _layers).Select(i => new[] { $"recurrent.fwd{i}.", $"recurrent.bwd{i}." }), .. options.DenseUnits > 0 ? new[] { new[] { "head.dense." } } : [], ["head.out."]];
         _head = Sequential(head);
         RegisterComponents();
     }

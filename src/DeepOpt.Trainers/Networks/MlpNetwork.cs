@@ -11,10 +11,13 @@ namespace DeepOpt.Trainers;
 /// A multi-layer perceptron: for each hidden size a linear layer (fcN), optional batch norm (bnN), the activation
 /// (actN) and optional dropout (dropN), then a linear output layer (out).
 /// </summary>
-internal sealed class MlpNetwork : Module<Tensor, Tensor>
+internal sealed class MlpNetwork : Module<Tensor, Tensor>, IBlockNetwork
 {
     [ComponentName(Name = "layers")]
     private readonly TorchSharp.Modules.Sequential _layers;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string[]> Blocks { get; }
 
     public MlpNetwork(int inputSize, int outputSize, MlpOptions options)
         : base(nameof(MlpNetwork))
@@ -40,6 +43,7 @@ internal sealed class MlpNetwork : Module<Tensor, Tensor>
         }
 
         layers.Add(("out", Linear(width, outputSize)));
+        Blocks = [.. Enumerable.Range(0, options.HiddenLayerSizes.Length).Select(i => new[] { $"layers.fc{i}.", $"layers.bn{i}." }), ["layers.out."]];
         _layers = Sequential(layers);
         RegisterComponents();
     }

@@ -92,5 +92,15 @@ public abstract partial class DeepTrainerOptions
         public const double DistillationTemperature = 4;
         /// <summary>Default of <see cref="DistillationAlpha"/>.</summary>
         public const double DistillationAlpha = 0.5;
+        /// <summary>Default of <see cref="FreezeBlocks"/>.</summary>
+        public const int FreezeBlocks = 0;
+        /// <summary>Default of <see cref="FreezeAllButHead"/>.</summary>
+        public const bool FreezeAllButHead = false;
+        /// <summary>Default of <see cref="PretrainedLearningRateFactor"/>.</summary>
+        public const double PretrainedLearningRateFactor = 1;
+        /// <summary>Default of <see cref="UnfreezeEveryEpochs"/>.</summary>
+        public const int UnfreezeEveryEpochs = 0;
+        /// <summary>Default of <see cref="UpdateBatchNormStatistics"/>.</summary>
+        public const bool UpdateBatchNormStatistics = true;
     }
 }

@@ -105,6 +105,7 @@ public abstract partial class DeepTrainerOptions
         OptionChecks.InRange(ValidationFraction, 0, 1, nameof(ValidationFraction));
         OptionChecks.Positive(DistillationTemperature, nameof(DistillationTemperature));
         OptionChecks.InClosedRange(DistillationAlpha, 0, 1, nameof(DistillationAlpha));
+        ValidateFineTuning();
         if (ThreadCount.HasValue)
         {
             OptionChecks.AtLeast(ThreadCount.Value, 1, nameof(ThreadCount));
