@@ -16,6 +16,7 @@ internal sealed class FineTuning : IDisposable
     private readonly ITeacher _source;
     private readonly IDisposable _lease;
     private readonly IDisposable? _owned;
+    private bool _newLabelSet;
 
     private FineTuning(ITeacher source, IDisposable? owned)
     {
@@ -73,10 +74,13 @@ internal sealed class FineTuning : IDisposable
         }
     }
 
-    /// <summary>Checks that the new fit can start from this model: same network kind, same task family and features.</summary>
-    public void CheckFits(DeepTrainerOptions options, FeatureSpec features)
+    /// <summary>Checks that the new fit can start from this model (same network kind and features) and notes whether its
+    /// label set is new (other classes, or the same number of other names), which rebuilds the output layer.</summary>
+    public void CheckFits(DeepTrainerOptions options, PredictionKind task, FeatureSpec features, LabelKeyValues? labels)
     {
         var source = _source.Description;
+        _newLabelSet = source.Task != task
+            || (labels != null && source.KeyValues != null && (labels.ItemKind != source.KeyValues.ItemKind || !labels.Values.SequenceEqual(source.KeyValues.Values)));
         if (source.Options.GetType() != options.GetType())
         {
             throw new ArgumentException($"The pretrained model is a {Kind(source.Options)}, but this trainer builds a {Kind(options)}. Fine-tune with the trainer of the pretrained model's kind.", nameof(DeepFitContext.Pretrained));
@@ -100,6 +104,12 @@ internal sealed class FineTuning : IDisposable
             foreach (var (name, target) in network.state_dict())
             {
                 bool inHead = head.Any(name.StartsWith);
+                if (inHead && _newLabelSet)
+                {
+                    rebuilt.Add(name); // other classes: the output layer keeps its fresh weights
+                    continue;
+                }
+
                 if (!sourceState.TryGetValue(name, out var weights))
                 {
                     throw new ArgumentException($"The pretrained model has no layer '{name}' ({Shape(target)}): its network differs from this one. Give the trainer the pretrained model's network options (layers, sizes).", nameof(DeepFitContext.Pretrained));

@@ -67,7 +67,8 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
         Context.Check(Options);
         using var fineTuning = FineTuning.Open(Options, Context);
         var all = LabeledData.Read(input, Options, Task, LabeledData.TrainingData, fineTuning?.Features); // a text model keeps its vocabulary
-        fineTuning?.CheckFits(Options, all.Spec);
+        var keyValues = Task == PredictionKind.MulticlassClassification ? LabelKeyValues.From(input.Schema[Options.LabelColumnName]) : null;
+        fineTuning?.CheckFits(Options, Task, all.Spec, keyValues);
         LabeledData train = all;
         LabeledData? validation = null;
         if (Context.ValidationSet != null)
@@ -104,8 +105,6 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
         }
 
         var device = Devices.Resolve(Options.Device);
-        var labelColumn = input.Schema[Options.LabelColumnName];
-        var keyValues = Task == PredictionKind.MulticlassClassification ? LabelKeyValues.From(labelColumn) : null;
         int width = Task == PredictionKind.MulticlassClassification ? all.ClassCount : 1;
         using var channel = _environment.Start("DeepOpt");
         var (network, history) = TrainingEngine.Fit(

@@ -25,6 +25,22 @@ public sealed class FineTuningTests
     }
 
     [TestMethod]
+    public void Fit_SameNumberOfOtherClasses_RebuildsTheOutputLayer()
+    {
+        var data = Synthetic.KeyedBlobs(_ml, 90, 3, seed: 1);
+        var renamed = _ml.Data.LoadFromEnumerable(Synthetic.Blobs(90, 3, seed: 1).Select(r => new VectorRow { Features = r.Features, Label = r.Label + 10 }));
+        using var source = Mlp(new MlpOptions { HiddenLayerSizes = [8], Epochs = 2, Seed = 1 }, data);
+        var barelyMoving = new MlpOptions { HiddenLayerSizes = [8], Epochs = 1, Seed = 2, LearningRate = 1e-9 };
+
+        using var sameClasses = Mlp(barelyMoving, data, source);
+        using var otherClasses = Mlp(barelyMoving, _ml.Transforms.Conversion.MapValueToKey("Label").Fit(renamed).Transform(renamed), source);
+
+        double Distance(DeepPredictionTransformer model) => State(model, "layers.out.weight").sub(State(source, "layers.out.weight")).abs().max().item<float>();
+        Assert.IsLessThan(1e-4, Distance(sameClasses), "the same classes keep the pretrained output layer");
+        Assert.IsGreaterThan(1e-2, Distance(otherClasses), "classes 10, 11, 12 are not 0, 1, 2: the output layer starts afresh");
+    }
+
+    [TestMethod]
     public void Fit_FreezeAllButHead_TrainsTheOutputLayerOnly()
     {
         using var source = Mlp(new MlpOptions { HiddenLayerSizes = [16, 8], Epochs = 2, Seed = 1 }, Synthetic.KeyedBlobs(_ml, 120, 3, seed: 1));
