@@ -17,13 +17,12 @@ internal sealed class BlockPlan
     private readonly int _frozen;
     private readonly DeepTrainerOptions _options;
 
-    public BlockPlan(nn.Module<Tensor, Tensor> network, IReadOnlyList<string[]> blocks, int frozen, IReadOnlySet<string> rebuilt, DeepTrainerOptions options)
+    private BlockPlan(nn.Module<Tensor, Tensor> network, IReadOnlyList<string[]> blocks, int frozen, DeepTrainerOptions options)
     {
         _network = network;
         _blocks = blocks;
         _frozen = frozen;
         _options = options;
-        Rebuilt = rebuilt;
         var unplaced = network.named_parameters().Select(p => p.name).FirstOrDefault(name => BlockOf(name) < 0);
         if (unplaced != null)
         {
@@ -33,8 +32,19 @@ internal sealed class BlockPlan
         SetFrozen(frozen);
     }
 
-    /// <summary>Gets the names of the output layer's parameters that were rebuilt for a new label set.</summary>
-    public IReadOnlySet<string> Rebuilt { get; }
+    /// <summary>The plan of a network whose weights are pretrained (copied from a model, or brought along): the blocks to
+    /// freeze, checked against the network's blocks.</summary>
+    public static BlockPlan Create(nn.Module<Tensor, Tensor> network, DeepTrainerOptions options)
+    {
+        var blocks = ((IBlockNetwork)network).Blocks;
+        int frozen = options.FreezeAllButHead ? blocks.Count - 1 : options.FreezeBlocks;
+        if (frozen >= blocks.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.FreezeBlocks), options.FreezeBlocks, $"`FreezeBlocks` is {options.FreezeBlocks}, but this network has {blocks.Count} blocks, the last being the output layer, which always trains. Set it to {blocks.Count - 1} or fewer (or `FreezeAllButHead`).");
+        }
+
+        return new BlockPlan(network, blocks, frozen, options);
+    }
 
     /// <summary>Gets the number of frozen blocks now.</summary>
     public int FrozenNow { get; private set; }

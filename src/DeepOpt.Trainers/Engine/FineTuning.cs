@@ -56,11 +56,11 @@ internal sealed class FineTuning : IDisposable
     /// and its file is there.</summary>
     public static void Check(DeepTrainerOptions options, DeepFitContext context)
     {
-        bool pretrained = context.Pretrained != null || options.PretrainedModelPath != null;
+        bool pretrained = context.Pretrained != null || options.PretrainedModelPath != null || options.HasBuiltInPretrainedWeights;
         if (!pretrained && (options.FreezeBlocks > 0 || options.FreezeAllButHead))
         {
             string option = options.FreezeAllButHead ? nameof(DeepTrainerOptions.FreezeAllButHead) : nameof(DeepTrainerOptions.FreezeBlocks);
-            throw new ArgumentOutOfRangeException(option, $"`{option}` freezes pretrained weights, but there is no pretrained model. Set `{nameof(DeepTrainerOptions.PretrainedModelPath)}` or the fit context's `{nameof(DeepFitContext.Pretrained)}`, or leave nothing frozen.");
+            throw new ArgumentOutOfRangeException(option, $"`{option}` freezes pretrained weights, but there is no pretrained model. Set `{nameof(DeepTrainerOptions.PretrainedModelPath)}` or the fit context's `{nameof(DeepFitContext.Pretrained)}` (or, for the CNN, `Architecture` = ResNet18 with its ImageNet weights), or leave nothing frozen.");
         }
 
         if (context.Pretrained is { IsDisposed: true })
@@ -98,7 +98,6 @@ internal sealed class FineTuning : IDisposable
         var blocks = ((IBlockNetwork)network).Blocks;
         var sourceState = _source.Network.state_dict();
         var head = blocks[^1];
-        var rebuilt = new HashSet<string>();
         using (no_grad())
         {
             foreach (var (name, target) in network.state_dict())
@@ -106,8 +105,7 @@ internal sealed class FineTuning : IDisposable
                 bool inHead = head.Any(name.StartsWith);
                 if (inHead && _newLabelSet)
                 {
-                    rebuilt.Add(name); // other classes: the output layer keeps its fresh weights
-                    continue;
+                    continue; // other classes: the output layer keeps its fresh weights
                 }
 
                 if (!sourceState.TryGetValue(name, out var weights))
@@ -122,21 +120,14 @@ internal sealed class FineTuning : IDisposable
                         throw new ArgumentException($"The pretrained layer '{name}' has shape {Shape(weights)}, but this network's has {Shape(target)}. Give the trainer the pretrained model's network options (layers, sizes), or leave that layer out of the pretrained model.", nameof(DeepFitContext.Pretrained));
                     }
 
-                    rebuilt.Add(name); // a new label set: the output layer keeps its fresh weights
-                    continue;
+                    continue; // a new label set: the output layer keeps its fresh weights
                 }
 
                 target.copy_(weights.to(target.device));
             }
         }
 
-        int frozen = options.FreezeAllButHead ? blocks.Count - 1 : options.FreezeBlocks;
-        if (frozen >= blocks.Count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.FreezeBlocks), options.FreezeBlocks, $"`FreezeBlocks` is {options.FreezeBlocks}, but this network has {blocks.Count} blocks, the last being the output layer, which always trains. Set it to {blocks.Count - 1} or fewer (or `FreezeAllButHead`).");
-        }
-
-        return new BlockPlan(network, blocks, frozen, rebuilt, options);
+        return BlockPlan.Create(network, options);
     }
 
     public void Dispose()

@@ -55,7 +55,7 @@ internal static class TrainingEngine
         {
             Layers.Initialize(network, options.WeightInit, initRandom);
             network.to(device);
-            run = run with { Plan = fineTuning?.Apply(network, options) };
+            run = run with { Plan = fineTuning?.Apply(network, options) ?? (options.HasBuiltInPretrainedWeights ? BlockPlan.Create(network, options) : null) };
             OneDnnCheck.Process.Ensure(network, device, log);
             SeededDropout.UseGenerator(network, deviceRandom ?? initRandom);
             var history = Train(network, train, validation, run);

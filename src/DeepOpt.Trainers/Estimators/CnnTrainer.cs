@@ -38,7 +38,8 @@ public sealed class CnnTrainer : DeepTrainerBase<CnnOptions>
 
         protected override DeepTrainerOptions Options => options;
 
-        public override nn.Module<Tensor, Tensor> Build(int inputSize, int outputSize) => new CnnNetwork(outputSize, options);
+        public override nn.Module<Tensor, Tensor> Build(int inputSize, int outputSize) =>
+            options.Architecture == CnnArchitecture.ResNet18 ? new ResNetCnn(outputSize, options) : new CnnNetwork(outputSize, options);
 
         public override DeepTrainerOptions ForFeatures(FeatureSpec features)
         {

@@ -56,7 +56,32 @@ public sealed class CnnOptions : DeepTrainerOptions
         public const int RandomCropPadding = 0;
         /// <summary>Default of <see cref="RandomErasingProbability"/>.</summary>
         public const double RandomErasingProbability = 0;
+        /// <summary>Default of <see cref="Architecture"/>.</summary>
+        public const CnnArchitecture Architecture = CnnArchitecture.Custom;
+        /// <summary>Default of <see cref="ImageNetWeights"/>.</summary>
+        public const bool ImageNetWeights = true;
+        /// <summary>Default of <see cref="ResizeImagesTo"/>.</summary>
+        public const int ResizeImagesTo = 0;
     }
+
+    /// <summary>The network: DeepOpt's own blocks, or ResNet-18.</summary>
+    /// <value>With <see cref="CnnArchitecture.ResNet18"/>, the options of the custom blocks (filters, kernels, pooling,
+    /// dense units, dropout) are not used; the engine's options all are, and <see cref="DeepTrainerOptions.FreezeBlocks"/>
+    /// counts its stem and four stages. Default <see cref="CnnArchitecture.Custom"/>.</value>
+    public CnnArchitecture Architecture { get; set; } = Defaults.Architecture;
+
+    /// <summary>Whether ResNet-18 starts from the ImageNet weights shipped in Microsoft.ML.DnnImageFeaturizer.ResNet18
+    /// (read offline from its ONNX file beside the application).</summary>
+    /// <value>false starts from fresh weights. Only for <see cref="CnnArchitecture.ResNet18"/>. Default true.</value>
+    public bool ImageNetWeights { get; set; } = Defaults.ImageNetWeights;
+
+    /// <summary>The side, in pixels, that ResNet-18 resizes each image to (bilinear) before its first layer.</summary>
+    /// <value>0 keeps the images' size (any size works; multiples of 32 match the ImageNet layout best); otherwise 1 or
+    /// more, for example 64 for 28×28 images. Only for <see cref="CnnArchitecture.ResNet18"/>. Default 0.</value>
+    public int ResizeImagesTo { get; set; } = Defaults.ResizeImagesTo;
+
+    /// <summary>Whether the network starts from weights it brings along (ResNet-18's ImageNet ones).</summary>
+    internal override bool HasBuiltInPretrainedWeights => Architecture == CnnArchitecture.ResNet18 && ImageNetWeights;
 
     /// <summary>The image height in pixels.</summary>
     /// <value>1 or more; 0 takes it from an image column (required for a vector column). Default 0.</value>
@@ -171,7 +196,18 @@ public sealed class CnnOptions : DeepTrainerOptions
         OptionChecks.InRange(Dropout, 0, 1, nameof(Dropout));
         OptionChecks.AtLeast(RandomCropPadding, 0, nameof(RandomCropPadding));
         OptionChecks.InClosedRange(RandomErasingProbability, 0, 1, nameof(RandomErasingProbability));
-        if (ImageHeight > 0 && ImageWidth > 0)
+        OptionChecks.AtLeast(ResizeImagesTo, 0, nameof(ResizeImagesTo));
+        if (Architecture == CnnArchitecture.ResNet18 && Channels is not (1 or 3))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Channels), Channels, $"ResNet-18 reads 1 (grey) or 3 (RGB) channels, but `Channels` is {Channels}.");
+        }
+
+        if (Architecture == CnnArchitecture.Custom && ResizeImagesTo > 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ResizeImagesTo), ResizeImagesTo, "`ResizeImagesTo` is for ResNet-18: resize images for the custom CNN with ml.Transforms.ResizeImages, or set `Architecture` = ResNet18.");
+        }
+
+        if (Architecture == CnnArchitecture.Custom && ImageHeight > 0 && ImageWidth > 0)
         {
             // An image column's size is known only at Fit, where the network checks it the same way.
             CnnShapes.Output(this);

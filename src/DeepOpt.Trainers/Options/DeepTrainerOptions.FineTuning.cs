@@ -38,6 +38,9 @@ public abstract partial class DeepTrainerOptions
     /// blocks never update theirs. Default true.</value>
     public bool UpdateBatchNormStatistics { get; set; } = Defaults.UpdateBatchNormStatistics;
 
+    /// <summary>Whether the network starts from weights it brings along, which count as pretrained.</summary>
+    internal virtual bool HasBuiltInPretrainedWeights => false;
+
     /// <summary>Checks the fine-tuning options.</summary>
     private void ValidateFineTuning()
     {

@@ -144,6 +144,17 @@ public enum ImageLayout
     ChannelsLast,
 }
 
+/// <summary>The network a CNN trainer builds.</summary>
+public enum CnnArchitecture
+{
+    /// <summary>DeepOpt's own blocks, shaped by <see cref="CnnOptions.ConvFilters"/> and the options after it.</summary>
+    Custom,
+
+    /// <summary>ResNet-18 (ML.NET's CNTK layout), with the ImageNet weights of Microsoft.ML.DnnImageFeaturizer.ResNet18
+    /// unless <see cref="CnnOptions.ImageNetWeights"/> is false; a new linear output layer over its 512 features.</summary>
+    ResNet18,
+}
+
 /// <summary>The pooling after each convolution block.</summary>
 public enum PoolingKind
 {

@@ -23,7 +23,8 @@ namespace DeepOpt.Trainers;
 /// the network, <see cref="Passes"/> float32 passes (forward, input gradient and weight gradient; for recurrent layers
 /// also inference) under the fit's thread count, compared with one float64 pass, which libtorch computes without
 /// oneDNN. A value that is not finite, that is off by more than 1e-3 (relative), or that differs from the first pass is a
-/// fault. Each shape is checked once per process, a few milliseconds to a few tenths of a second. A fault turns oneDNN off
+/// fault. Each shape is checked once per process, a few milliseconds to a few tenths of a second (about a second for
+/// ResNet-18's widest layers, which run fewer images). A fault turns oneDNN off
 /// and is written once to stderr and to MLContext's log. <c>DEEPOPT_ONEDNN_CHECK=0</c> skips the check.
 /// </para>
 /// </remarks>
@@ -34,6 +35,10 @@ internal sealed class OneDnnCheck
 
     private const double Tolerance = 1e-3;
     private const int Batch = 32;
+
+    /// <summary>Multiply-adds of one forward pass of a convolution case, at most: up to 64→64 3×3 channels a case runs a
+    /// batch of 32, wider ones fewer images (2 at least), so ResNet-18's 512-channel layers take about a second each.</summary>
+    private const long ConvolutionBudget = 32L * 64 * 64 * 3 * 3 * 14 * 14;
 
     private readonly Func<LayerCase, string?> _check;
     private readonly object _gate = new();
@@ -170,7 +175,8 @@ internal sealed class OneDnnCheck
             using Scalar weightScale = (1 / Math.Sqrt(Kernel * Kernel * InChannels)).ToScalar(), biasScale = 0.1.ToScalar();
             var weight = torch.randn([OutChannels, InChannels, Kernel, Kernel], generator: random).mul_(weightScale);
             var bias = torch.randn([OutChannels], generator: random).mul_(biasScale);
-            var input = torch.rand([Batch, InChannels, size, size], generator: random);
+            long batch = Math.Clamp(ConvolutionBudget / (InChannels * OutChannels * Kernel * Kernel * size * size), 2, Batch);
+            var input = torch.rand([batch, InChannels, size, size], generator: random);
             var upstream = torch.randn(Pass(input, weight, bias, null)[0].shape, generator: random);
             var expected = Pass(input.to(ScalarType.Float64), weight.to(ScalarType.Float64), bias.to(ScalarType.Float64), upstream.to(ScalarType.Float64))
                 .Select(Doubles).ToArray();
