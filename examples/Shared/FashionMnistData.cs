@@ -17,6 +17,19 @@ public sealed class FashionImage
 
     /// <summary>The class, 0 to 9.</summary>
     public float Label { get; set; }
+
+    /// <summary>Makes pixels (28×28 grey, 0–255, row by row) an ML.NET image, as ml.Transforms.LoadImages would give it.</summary>
+    public static MLImage ToImage(float[] pixels)
+    {
+        var rgba = new byte[pixels.Length * 4];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            byte value = (byte)Math.Clamp(pixels[i], 0, 255);
+            (rgba[4 * i], rgba[(4 * i) + 1], rgba[(4 * i) + 2], rgba[(4 * i) + 3]) = (value, value, value, 255);
+        }
+
+        return MLImage.CreateFromPixels(28, 28, MLPixelFormat.Rgba32, rgba);
+    }
 }
 
 /// <summary>

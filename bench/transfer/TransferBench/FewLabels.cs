@@ -23,14 +23,20 @@ internal sealed class FewLabels
     {
         _ml = ml;
         _targetTrain = train.Where(r => IsTarget(r.Label)).ToList();
-        var targetTest = test.Where(r => IsTarget(r.Label)).ToList();
+        TestRows = test.Where(r => IsTarget(r.Label)).ToList();
         _targetKeys = Keys(_targetTrain);
-        Test = _targetKeys.Transform(ml.Data.LoadFromEnumerable(targetTest));
-        TestCount = targetTest.Count;
+        Test = _targetKeys.Transform(ml.Data.LoadFromEnumerable(TestRows));
+        TestCount = TestRows.Count;
         var sourceTrain = train.Where(r => !IsTarget(r.Label)).ToList();
         Source = Keys(sourceTrain).Transform(ml.Data.LoadFromEnumerable(sourceTrain));
         SourceCount = sourceTrain.Count;
     }
+
+    /// <summary>Gets the test images of the target classes.</summary>
+    public List<FashionImage> TestRows { get; }
+
+    /// <summary>Gets the mapping of the target classes' labels to keys (1 to 5, by value).</summary>
+    public ITransformer TargetKeys => _targetKeys;
 
     /// <summary>Gets the test images of the target classes, with the label as a key.</summary>
     public IDataView Test { get; }
@@ -42,14 +48,16 @@ internal sealed class FewLabels
 
     public int SourceCount { get; }
 
-    /// <summary>The first <paramref name="perClass"/> images of each target class after a seeded shuffle: balanced, fixed.</summary>
-    public IDataView Labelled(int count, int seed)
+    /// <summary>The labelled images of <see cref="LabelledRows"/>, with the label as a key.</summary>
+    public IDataView Labelled(int count, int seed) => _targetKeys.Transform(_ml.Data.LoadFromEnumerable(LabelledRows(count, seed)));
+
+    /// <summary>The first count / 5 images of each target class after a seeded shuffle: balanced, fixed.</summary>
+    public List<FashionImage> LabelledRows(int count, int seed)
     {
         var random = new Random(seed);
         var shuffled = _targetTrain.OrderBy(_ => random.Next()).ToList();
         int perClass = count / TargetClasses.Length;
-        var rows = TargetClasses.SelectMany(c => shuffled.Where(r => (int)r.Label == c).Take(perClass)).OrderBy(_ => random.Next()).ToList();
-        return _targetKeys.Transform(_ml.Data.LoadFromEnumerable(rows));
+        return TargetClasses.SelectMany(c => shuffled.Where(r => (int)r.Label == c).Take(perClass)).OrderBy(_ => random.Next()).ToList();
     }
 
     private static bool IsTarget(float label) => Array.IndexOf(TargetClasses, (int)label) >= 0;

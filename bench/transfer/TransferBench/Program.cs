@@ -3,7 +3,8 @@
 // 100 and from 1,000 labelled images (balanced, fixed seed), tested on the 5,000 test images of those classes, by each
 // route; the other five classes, all 30,000 of their images, are the related task a model may be pretrained on.
 // Prints a table and one line "RESULT {json}" per route and size.
-// Usage: dotnet TransferBench.dll [--data DIR] [--sizes 100,1000] [--pretrain-epochs N] [--trials N] [--threads N] [--seed N]
+// Usage: dotnet TransferBench.dll [--data DIR] [--sizes 100,1000] [--pretrain-epochs N] [--trials N] [--resize N] [--routes LIST] [--threads N] [--seed N]
+// --routes: a comma list of scratch, sweep, pretrained, features, resnet (default all).
 
 using System.Globalization;
 using System.Text.Json;
@@ -11,9 +12,9 @@ using DeepOpt.Bench.Transfer;
 using DeepOpt.Examples;
 using Microsoft.ML;
 
-var command = CommandLine.Parse(args, "[--data DIR] [--sizes 100,1000] [--pretrain-epochs N] [--trials N] [--threads N] [--seed N]", new Dictionary<string, string?>
+var command = CommandLine.Parse(args, "[--data DIR] [--sizes 100,1000] [--pretrain-epochs N] [--trials N] [--resize N] [--routes LIST] [--threads N] [--seed N]", new Dictionary<string, string?>
 {
-    ["--data"] = null, ["--sizes"] = "100,1000", ["--pretrain-epochs"] = "3", ["--trials"] = "6", ["--threads"] = "2", ["--seed"] = "1",
+    ["--data"] = null, ["--sizes"] = "100,1000", ["--pretrain-epochs"] = "3", ["--trials"] = "6", ["--resize"] = "64", ["--routes"] = "scratch,sweep,pretrained,features,resnet", ["--threads"] = "2", ["--seed"] = "1",
 });
 if (command == null)
 {
@@ -27,21 +28,51 @@ string folder = FashionMnistData.Locate(command.Text("--data"));
 var ml = new MLContext(seed: seed);
 var task = new FewLabels(ml, FashionMnistData.Train(folder), FashionMnistData.Test(folder));
 var cnn = new CnnRoutes(ml, task, threads, seed);
+var resnet = new ResNetRoutes(ml, task, threads, seed, command.Int("--resize"));
 Console.WriteLine($"Target: 5 classes, tested on {task.TestCount} images. Related task: the other 5 classes, {task.SourceCount} images. {threads} threads.");
 
-var (pretrained, pretrainSeconds) = cnn.Pretrain(command.Int("--pretrain-epochs"));
-Console.WriteLine($"Pretrained the seed CNN on the other 5 classes in {pretrainSeconds:F0} s ({command.Int("--pretrain-epochs")} epochs, accuracy on its own task not measured).");
+var routes = command.Text("--routes")!.Split(',').ToHashSet();
+DeepOpt.Trainers.DeepPredictionTransformer? pretrained = null;
+if (routes.Contains("pretrained"))
+{
+    (pretrained, double pretrainSeconds) = cnn.Pretrain(command.Int("--pretrain-epochs"));
+    Console.WriteLine($"Pretrained the seed CNN on the other 5 classes in {pretrainSeconds:F0} s ({command.Int("--pretrain-epochs")} epochs).");
+}
 
 var results = new List<RouteResult>();
 foreach (int size in sizes)
 {
     var labelled = task.Labelled(size, seed);
-    results.Add(cnn.Scratch(labelled, size));
-    results.Add(cnn.Sweep(labelled, size, command.Int("--trials")));
-    results.Add(cnn.FineTuned(labelled, size, pretrained));
+    var labelledRows = task.LabelledRows(size, seed);
+    if (routes.Contains("scratch"))
+    {
+        results.Add(cnn.Scratch(labelled, size));
+    }
+
+    if (routes.Contains("sweep"))
+    {
+        results.Add(cnn.Sweep(labelled, size, command.Int("--trials")));
+    }
+
+    if (pretrained != null)
+    {
+        results.Add(cnn.FineTuned(labelled, size, pretrained));
+    }
+
+    if (routes.Contains("features"))
+    {
+        results.Add(resnet.FeaturesAndHead(labelledRows, size));
+    }
+
+    if (routes.Contains("resnet"))
+    {
+        results.Add(resnet.FineTuned(labelled, size));
+    }
+
+    Console.Out.Flush();
 }
 
-pretrained.Dispose();
+pretrained?.Dispose();
 Console.WriteLine();
 Console.WriteLine($"| route | labelled images | test accuracy | training time (s) | images/s |");
 Console.WriteLine("| --- | --- | --- | --- | --- |");

@@ -18,6 +18,7 @@ internal static class OnnxLayers
     {
         Sequential sequence => sequence.named_children().Aggregate(x, (value, child) => Apply(g, child.module, value)),
         ConvBlock block => Block(g, block, x),
+        BasicBlock block => Residual(g, block, x),
         Linear linear => g.Node("Gemm", Inputs(g, x, linear.weight!, linear.bias), ("transB", 1L)),
         Conv2d conv => g.Node("Conv", Inputs(g, x, conv.weight!, conv.bias),
             ("kernel_shape", conv.kernel_size), ("strides", conv.stride), ("pads", Pads(conv.padding ?? [0, 0])), ("dilations", conv.dilation)),
@@ -40,6 +41,15 @@ internal static class OnnxLayers
     };
 
     /// <summary>A convolution block: main path, optional 1×1 shortcut added before the last activation, then pooling.</summary>
+    /// <summary>ResNet's basic block: conv, bn, ReLU, conv, bn, plus the shortcut (the input, or its 1×1 conv and bn), then ReLU.</summary>
+    private static string Residual(OnnxGraph g, BasicBlock block, string x)
+    {
+        var c = block.named_children().ToDictionary(child => child.name, child => child.module);
+        string main = Apply(g, c["bn2"], Apply(g, c["conv2"], g.Node("Relu", [Apply(g, c["bn1"], Apply(g, c["conv1"], x))])));
+        string shortcut = c.TryGetValue("downsample", out var downsample) ? Apply(g, downsample, x) : x;
+        return g.Node("Relu", [g.Node("Add", [main, shortcut])]);
+    }
+
     private static string Block(OnnxGraph g, ConvBlock block, string x)
     {
         var children = block.named_children().ToDictionary(c => c.name, c => c.module);

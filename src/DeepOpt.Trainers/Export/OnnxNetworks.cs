@@ -45,6 +45,7 @@ internal static class OnnxNetworks
             : g.Input(description.Features.ColumnName, Float, null, description.Features.Size);
         string logits = description.Options switch
         {
+            CnnOptions { Architecture: CnnArchitecture.ResNet18 } cnn => OnnxResNet.Apply(g, (ResNetCnn)model.Network, cnn, Images(g, cnn, input)),
             CnnOptions cnn => Cnn(g, model.Network, cnn, input),
             LstmOptions lstm => Recurrent(g, model.Network, lstm, description.Features.Size, input),
             _ => OnnxLayers.Apply(g, Child(model.Network, "layers"), input),
@@ -87,12 +88,14 @@ internal static class OnnxNetworks
     /// <summary>The CNN: the row as an image (channels first or last), scaled, then the blocks and the head.</summary>
     private static string Cnn(OnnxGraph g, nn.Module network, CnnOptions options, string input)
     {
-        string images = options.Layout == ImageLayout.ChannelsLast
-            ? g.Node("Transpose", [g.Node("Reshape", [input, g.Longs(-1, options.ImageHeight, options.ImageWidth, options.Channels)])], ("perm", new long[] { 0, 3, 1, 2 }))
-            : g.Node("Reshape", [input, g.Longs(-1, options.Channels, options.ImageHeight, options.ImageWidth)]);
-        string scaled = g.Node("Mul", [images, g.Floats([(float)options.PixelScale], 1)]);
+        string scaled = g.Node("Mul", [Images(g, options, input), g.Floats([(float)options.PixelScale], 1)]);
         return OnnxLayers.Apply(g, Child(network, "head"), OnnxLayers.Apply(g, Child(network, "blocks"), scaled));
     }
+
+    /// <summary>The row as an image, channels first: (rows, channels, height, width).</summary>
+    private static string Images(OnnxGraph g, CnnOptions options, string input) => options.Layout == ImageLayout.ChannelsLast
+        ? g.Node("Transpose", [g.Node("Reshape", [input, g.Longs(-1, options.ImageHeight, options.ImageWidth, options.Channels)])], ("perm", new long[] { 0, 3, 1, 2 }))
+        : g.Node("Reshape", [input, g.Longs(-1, options.Channels, options.ImageHeight, options.ImageWidth)]);
 
     /// <summary>
     /// The LSTM or GRU network: each row's tokens moved to its front (a sort on "padding, then position"), embedded, run

@@ -52,6 +52,9 @@ internal sealed class ResNetCnn : Module<Tensor, Tensor>, IBlockNetwork, IOwnIni
         ResNet18Weights.LoadPreprocess(_resnet, OnnxGraphReader.Read(ResNet18Files.Preprocess()));
     }
 
+    /// <summary>Gets the ResNet-18 inside, for the ONNX export.</summary>
+    internal ResNet18Network ResNet => _resnet;
+
     public override Tensor forward(Tensor input)
     {
         var images = input.view(_imageShape);

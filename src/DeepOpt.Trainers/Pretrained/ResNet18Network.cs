@@ -173,7 +173,7 @@ internal sealed class ResNet18Network : Module<Tensor, Tensor>
     }
 
     /// <summary>The mean image at the given size: itself at 224×224, else resized.</summary>
-    private Tensor MeanImage(long height, long width) => height == ImageNetSize && width == ImageNetSize
+    internal Tensor MeanImage(long height, long width) => height == ImageNetSize && width == ImageNetSize
         ? _mean
         : functional.interpolate(_mean, [height, width], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
 

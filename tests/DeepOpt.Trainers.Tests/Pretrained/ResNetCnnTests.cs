@@ -20,7 +20,7 @@ public sealed class ResNetCnnTests
     };
 
     [TestMethod]
-    public void Fit_FreezeAllButHead_KeepsTheImageNetBackboneBitwise_AndSavesAndLoads()
+    public void Fit_FreezeAllButHead_KeepsTheImageNetBackboneBitwise_ExportsToOnnx_AndSavesAndLoads()
     {
         var data = Bars.Keyed(_ml, 48, seed: 1);
         var options = Options();
@@ -35,6 +35,8 @@ public sealed class ResNetCnnTests
             var tuned = trained["resnet." + name];
             Assert.IsTrue(tuned.shape.SequenceEqual(weights.shape) && tuned.eq(weights).all().item<bool>(), $"{name} is ImageNet's, bit for bit");
         }
+
+        OnnxRuntimeCheck.MatchesDeepOpt(_ml, model, data, minimumRows: 48); // resized inside the graph, grey read as three planes
 
         string path = Path.Combine(Path.GetTempPath(), $"deepopt-resnet-{Guid.NewGuid():N}.zip");
         try
