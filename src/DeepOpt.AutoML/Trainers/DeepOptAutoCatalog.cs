@@ -43,6 +43,29 @@ public sealed class DeepOptAutoCatalog
     public SweepableTrainer Lstm(LstmOptions? options = null, SearchSpace<LstmSearchSpace>? searchSpace = null, DeepFitContext? context = null)
         => Create<LstmOptions, LstmSearchSpace>("lstm", options ?? new LstmOptions(), searchSpace, context, (space, o) => space.ApplyTo(o));
 
+    /// <summary>
+    /// A trainer over a search space of your own: <paramref name="apply"/> sets each trial's options from the sampled
+    /// space, so any option can be tuned (for example the fine-tuning ones: <c>FreezeBlocks</c>,
+    /// <c>PretrainedLearningRateFactor</c>).
+    /// </summary>
+    /// <typeparam name="TOptions">CnnOptions, LstmOptions or MlpOptions.</typeparam>
+    /// <typeparam name="TSpace">A class whose properties carry [Range] or [Choice] attributes.</typeparam>
+    /// <param name="name">The name that tells the trainer from the others of a sweep.</param>
+    /// <param name="options">The options every trial starts from.</param>
+    /// <param name="searchSpace">The space; null uses <typeparamref name="TSpace"/>'s attributes.</param>
+    /// <param name="apply">Copies a sampled point of the space onto a trial's options.</param>
+    /// <param name="context">Progress, teacher, pretrained model and cancellation shared by every trial; null for none.</param>
+    /// <returns>A sweepable trainer.</returns>
+    public SweepableTrainer Custom<TOptions, TSpace>(string name, TOptions options, SearchSpace<TSpace>? searchSpace, Action<TSpace, TOptions> apply, DeepFitContext? context = null)
+        where TOptions : DeepTrainerOptions
+        where TSpace : class, new()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(apply);
+        return Create(name, options, searchSpace, context, apply);
+    }
+
     /// <summary>Creates an experiment whose tuners are seeded from the MLContext's seed.</summary>
     /// <returns>A new experiment.</returns>
     public DeepOptExperiment CreateExperiment() => new(_ml, ((IHostEnvironment)_ml).Register("DeepOpt.AutoML").Rand.Next());

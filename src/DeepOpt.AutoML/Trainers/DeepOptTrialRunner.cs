@@ -137,6 +137,7 @@ internal sealed class DeepOptTrialRunner : ITrialRunner
             Progress = new EpochWatcher(settings, _evaluator, reportIntermediate, shared.Progress), // throws TrialPrunedException when pruned
             BatchProgress = shared.BatchProgress,
             Teacher = shared.Teacher,
+            Pretrained = shared.Pretrained,
             CancellationToken = stop.Token,
         };
         var trained = _evaluator.CreateTrainer(_ml, options, context).Fit(fold.Train);

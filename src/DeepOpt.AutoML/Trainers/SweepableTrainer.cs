@@ -33,7 +33,7 @@ public sealed class SweepableTrainer
     public DeepTrainerOptions BaseOptions => _baseOptions;
 
     /// <summary>Gets the run's objects every trial shares: its progress hears every epoch and batch of every trial, its
-    /// teacher teaches every trial, and its cancellation stops them all. Each trial validates on its own fold, so its
+    /// teacher teaches every trial, every trial starts from its pretrained model, and its cancellation stops them all. Each trial validates on its own fold, so its
     /// <see cref="DeepFitContext.ValidationSet"/> is not used.</summary>
     public DeepFitContext Context { get; }
 
