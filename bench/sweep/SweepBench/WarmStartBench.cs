@@ -25,7 +25,7 @@ internal static class WarmStartBench
                 + "[--warm-trials N] [--epochs N] [--max-trials N] [--tuner bayes|cfo|random] [--threads N] [--data DIR] [--store FILE]",
             new Dictionary<string, string?>
             {
-                ["--mode"] = "warm-start", ["--rounds"] = "3", ["--first-seed"] = "1", ["--target"] = "0.8", ["--train-rows"] = "2000",
+                ["--mode"] = "warm-start", ["--rounds"] = "3", ["--first-seed"] = "1", ["--target"] = "0.75", ["--train-rows"] = "2000",
                 ["--validation-rows"] = "1000", ["--warm-rows"] = null, ["--warm-trials"] = "10", ["--epochs"] = "3",
                 ["--max-trials"] = "12", ["--tuner"] = "bayes", ["--threads"] = "1", ["--data"] = null, ["--store"] = null,
             });
@@ -75,13 +75,14 @@ internal static class WarmStartBench
             foreach (bool warm in order)
             {
                 Console.Error.WriteLine($"Round {round} of {rounds} (seed {seed}), {(warm ? "warm" : "cold")}...");
-                var (seconds, trials, skipped) = await MeasureAsync(setup, seed, warm, target, maxTrials);
+                var (seconds, trials, best, skipped, total) = await MeasureAsync(setup, seed, warm, target, maxTrials);
                 results.Add((seed, warm, seconds, trials));
                 Print(new
                 {
                     mode = "warm-start", side = warm ? "warm" : "cold", tuner = setup.Tuner, seed, target, epochs = setup.Epochs,
                     train_rows = trainRows, validation_rows = validationRows, seconds_to_target = seconds.HasValue ? Math.Round(seconds.Value, 1) : (double?)null,
-                    trials_to_target = seconds.HasValue ? trials : (int?)null, warm_start_skipped = skipped,
+                    trials_to_target = seconds.HasValue ? trials : (int?)null, trials, best_epoch_validation = Math.Round(best, 4),
+                    warm_start_skipped = skipped, seconds = Math.Round(total, 1),
                 });
             }
         }
@@ -90,15 +91,17 @@ internal static class WarmStartBench
         return 0;
     }
 
-    private static async Task<(double? Seconds, int Trials, int? Skipped)> MeasureAsync(Setup setup, int seed, bool warm, double target, int maxTrials)
+    private static async Task<(double? Seconds, int Trials, double Best, int? Skipped, double Total)> MeasureAsync(Setup setup, int seed, bool warm, double target, int maxTrials)
     {
         using var reached = new CancellationTokenSource();
         double? seconds = null;
+        double best = 0;
         var clock = Stopwatch.StartNew();
         var everyEpoch = new DeepFitContext
         {
             Progress = new Inline(report =>
             {
+                best = Math.Max(best, report.ValidationMetric ?? 0);
                 if (seconds == null && report.ValidationMetric >= target)
                 {
                     seconds = clock.Elapsed.TotalSeconds;
@@ -121,7 +124,7 @@ internal static class WarmStartBench
             // The target was reached during the first trial.
         }
 
-        return (seconds, experiment.Trials.Count, experiment.WarmStart?.SkippedCount);
+        return (seconds, experiment.Trials.Count, best, experiment.WarmStart?.SkippedCount, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>A CNN sweep (epochs fixed) on one pair of row sets, with the tuner's seed drawn from <paramref name="seed"/>.</summary>
