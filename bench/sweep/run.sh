@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The sweep benchmark of issue 7 on Fashion-MNIST (Debian's dataset-fashion-mnist).
-# Usage: bash bench/sweep/run.sh [target|hour] [--rounds N] [--first-seed S] [--target ACC] [--train-rows N] [--validation-rows N]
+# Usage: bash bench/sweep/run.sh [target|hour|warm-start] [--rounds N] [--first-seed S] [--target ACC] [--train-rows N] [--validation-rows N]
 #          [--epochs N] [--max-trials N] [--minutes M] [--tuner T[,T...]] [--pruner asha|hyperband|median]
 #   target (default): full-budget random search over the CNN space against sweeps with pruning (ASHA unless --pruner
 #     says otherwise), one per tuner of --tuner (random, bayes or cfo; default random), all with the same seed, each
@@ -9,11 +9,22 @@
 #     search. With the random tuner both sides try the same configurations in the same order: pruning alone.
 #   hour: a Bayesian sweep (--tuner cfo for cost-frugal) with ASHA for --minutes (default 60), the best configuration
 #     retrained on all 60,000 training images, and its test accuracy.
+#   warm-start: a short sweep on a related subset (other rows) into a SQLite file, then per round the measured sweep
+#     cold and warm-started from it (same seed, order reversed every other round), on one core (taskset -c 0 when
+#     available); prints time and trials to the target and the median ratio. Its options: see bench/README.md.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-usage="Usage: bash bench/sweep/run.sh [target|hour] [--rounds N] [--first-seed S] [--target ACC] [--train-rows N] [--validation-rows N] [--epochs N] [--max-trials N] [--minutes M] [--tuner T[,T...]] [--pruner asha|hyperband|median]"
+usage="Usage: bash bench/sweep/run.sh [target|hour|warm-start] [--rounds N] [--first-seed S] [--target ACC] [--train-rows N] [--validation-rows N] [--epochs N] [--max-trials N] [--minutes M] [--tuner T[,T...]] [--pruner asha|hyperband|median]"
 mode=target rounds=3 first=1 tuners=random extra=()
 [ $# -gt 0 ] && [[ "$1" != --* ]] && { mode=$1; shift; }
+if [ "$mode" = warm-start ]; then
+    dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null; }
+    echo "Building (Release)..." >&2
+    dotnet build -c Release "$here/SweepBench/SweepBench.csproj" -v quiet -nologo >&2
+    pin=(); command -v taskset >/dev/null && pin=(taskset -c 0)
+    echo "Sweep benchmark (warm-start), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+    exec "${pin[@]}" dotnet "$here/SweepBench/bin/Release/net10.0/SweepBench.dll" --mode warm-start "$@"
+fi
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) rounds=$2; shift ;;

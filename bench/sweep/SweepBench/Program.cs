@@ -5,6 +5,8 @@
 //                  random search); without (--pruning off) it is always full-budget random search.
 //   --mode hour:   a Bayesian (or cost-frugal) sweep with ASHA for --minutes, then the best configuration retrained on all 60,000
 //                  training images and tested on the 10,000 test images.
+//   --mode warm-start: time and trials to a target with and without a warm start from a short sweep on a related
+//                  subset (WarmStartBench.cs, with its own options and defaults).
 
 using System.Diagnostics;
 using System.Text.Json;
@@ -17,9 +19,15 @@ using DeepOpt.Reports.Sweep;
 using DeepOpt.Trainers;
 using Microsoft.ML;
 
+int modeAt = Array.IndexOf(args, "--mode");
+if (modeAt >= 0 && modeAt + 1 < args.Length && args[modeAt + 1] == "warm-start")
+{
+    return await WarmStartBench.RunAsync(args);
+}
+
 var command = CommandLine.Parse(
     args,
-    "[--mode target|hour] [--pruning on|off] [--pruner asha|hyperband|median] [--seed N] [--target ACC] [--train-rows N] "
+    "[--mode target|hour|warm-start] [--pruning on|off] [--pruner asha|hyperband|median] [--seed N] [--target ACC] [--train-rows N] "
         + "[--validation-rows N] [--epochs N] [--max-trials N] [--minutes M] [--tuner random|bayes|cfo] [--threads N] [--data DIR] [--report FILE]",
     new Dictionary<string, string?>
     {

@@ -7,9 +7,9 @@ namespace DeepOpt.AutoML.Experiment;
 
 /// <summary>
 /// What an experiment is told before it runs, in one object: the budgets, the pruner, the store and the sweep's name,
-/// the worker, the clock and how many trials run at once. <see cref="TuningExperiment"/> holds one, and
-/// <c>DeepOptExperiment</c> holds one that it shares with the tuning experiment it runs; their fluent setters check
-/// and set values here, so each check is written once.
+/// the worker, the clock, how many trials run at once and the earlier trials it is warm-started from.
+/// <see cref="TuningExperiment"/> holds one, and <c>DeepOptExperiment</c> holds one that it shares with the tuning
+/// experiment it runs; their fluent setters check and set values here, so each check is written once.
 /// </summary>
 internal sealed class ExperimentSettings
 {
@@ -42,6 +42,9 @@ internal sealed class ExperimentSettings
 
     /// <summary>Gets how many trials run at once in this process.</summary>
     public int ParallelTrials { get; private set; } = 1;
+
+    /// <summary>Gets the trials the sweep is warm-started from, or null for none.</summary>
+    public WarmStartSource? WarmStart { get; private set; }
 
     /// <summary>Gets a value indicating whether the sweep is open, after which its store, name, worker and clock are fixed.</summary>
     public bool IsOpen { get; private set; }
@@ -122,6 +125,24 @@ internal sealed class ExperimentSettings
         }
 
         ParallelTrials = count;
+    }
+
+    public void SetWarmStart(IEnumerable<TrialResult> trials)
+    {
+        EnsureNotOpen("SetWarmStart");
+        WarmStart = WarmStartSource.FromTrials(trials);
+    }
+
+    public void SetWarmStart(string pathOrConnectionString, string sweepName)
+    {
+        EnsureNotOpen("SetWarmStart");
+        WarmStart = WarmStartSource.FromStore(pathOrConnectionString, sweepName);
+    }
+
+    public void SetWarmStart(ITrialStore store, string sweepName)
+    {
+        EnsureNotOpen("SetWarmStart");
+        WarmStart = WarmStartSource.FromStore(store, sweepName);
     }
 
     /// <summary>Fixes the store (an in-memory one unless set), name, worker and clock as the sweep opens.</summary>

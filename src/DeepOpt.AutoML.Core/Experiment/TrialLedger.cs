@@ -184,6 +184,25 @@ internal sealed class TrialLedger : IDisposable
         Finish(result, exception);
     }
 
+    /// <summary>
+    /// Tells the tuner an earlier sweep's trials, before its first proposal and before this sweep's own are replayed:
+    /// the mapped ones less those the store already holds as this sweep's (a resume replays those). They are not
+    /// recorded, stored or counted, and never become the best.
+    /// </summary>
+    public WarmStartSummary WarmStart(WarmStartMapping mapping)
+    {
+        lock (_tunerGate)
+        {
+            var summary = mapping.Summarize(_sweep.Trials());
+            foreach (var trial in summary.Trials)
+            {
+                Tuner.Update(trial);
+            }
+
+            return summary;
+        }
+    }
+
     /// <summary>Brings the tuner and the trial list up to date with the store (other workers, earlier runs).</summary>
     public void Replay()
     {

@@ -10,8 +10,15 @@ namespace DeepOpt.AutoML.Experiment;
 /// </summary>
 public sealed class TrialSettings
 {
-    /// <summary>Gets or sets the trial's id, unique within an experiment, counting from 0.</summary>
+    /// <summary>Gets or sets the trial's id, unique within an experiment, counting from 0; a warm-start trial (an earlier
+    /// sweep's, told to the tuner before the first proposal) has a negative id: -1, -2, and so on.</summary>
     public int TrialId { get; set; }
+
+    /// <summary>Gets a value indicating whether this is a warm-start trial: one of an earlier sweep, mapped onto this
+    /// sweep's search space and told to the tuner before its first proposal (a negative <see cref="TrialId"/>). It is
+    /// not one of this sweep's trials: it is not stored, counted against the budget or ever the best.</summary>
+    [JsonIgnore]
+    public bool IsWarmStart => TrialId < 0;
 
     /// <summary>Gets or sets the whole nested configuration of the trial, as proposed by the tuner.</summary>
     public Parameter Parameter { get; set; } = Parameter.CreateNestedParameter();

@@ -342,6 +342,8 @@ public sealed partial class TuningExperiment : IIntermediateReporter, IDisposabl
                 return _ledger;
             }
 
+            // Mapped before the sweep opens: a refused warm start leaves nothing behind in the store.
+            var warmStart = MapWarmStart();
             var (s, store) = (_settings, _settings.Open());
             var worker = WorkerIdentity.ForThisProcess(s.WorkerId);
             var settings = new Dictionary<string, string?>
@@ -350,10 +352,12 @@ public sealed partial class TuningExperiment : IIntermediateReporter, IDisposabl
                 ["trainingTimeInSeconds"] = s.TimeBudget?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["tuner"] = tuner.GetType().FullName,
                 ["pruner"] = s.Pruner?.GetType().FullName,
+                ["warmStart"] = s.WarmStart?.Description,
             };
             string definition = SweepDefinition.ToJson(_searchSpace, settings);
             _ledger = TrialLedger.Open(tuner, s, _monitor, _searchSpace, this,
                 running => SweepStore.Open(store, s.OwnsStore, s.SweepName, worker, definition, s.HeartbeatTimeout, s.TimeProvider, running));
+            WarmStart = warmStart == null ? null : _ledger.WarmStart(warmStart);
             return _ledger;
         }
     }

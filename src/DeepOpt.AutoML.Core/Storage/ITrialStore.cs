@@ -71,4 +71,9 @@ public interface ITrialStore : IDisposable
     /// <param name="sweepName">The sweep.</param>
     /// <returns>Snapshots of the trials; empty when the sweep has none or does not exist.</returns>
     IReadOnlyList<StoredTrial> GetTrials(string sweepName);
+
+    /// <summary>Gets the names of the sweeps the store holds, so that a message about a sweep name it lacks can list
+    /// the ones it has.</summary>
+    /// <returns>The names, in ordinal order; empty for a store that holds no sweep.</returns>
+    IReadOnlyList<string> GetSweepNames();
 }

@@ -132,6 +132,15 @@ public sealed class InMemoryTrialStore : ITrialStore
     }
 
     /// <inheritdoc/>
+    public IReadOnlyList<string> GetSweepNames()
+    {
+        lock (_gate)
+        {
+            return _sweeps.Keys.Order(StringComparer.Ordinal).ToList();
+        }
+    }
+
+    /// <inheritdoc/>
     public void Dispose()
     {
         // Nothing to release.

@@ -193,6 +193,21 @@ public abstract class SqlTrialStore : ITrialStore
         Run(connection => ReadRows(connection, null, sweepName).Select(r => r.Stored).ToList());
 
     /// <inheritdoc/>
+    public IReadOnlyList<string> GetSweepNames() => Run(connection =>
+    {
+        using var command = Command(connection, null, "SELECT name FROM deepopt_sweeps", []);
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        // Sorted here: the databases' collations order names differently.
+        return names.Order(StringComparer.Ordinal).ToList();
+    });
+
+    /// <inheritdoc/>
     public void Dispose()
     {
         Dispose(true);

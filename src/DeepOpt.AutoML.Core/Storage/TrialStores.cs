@@ -1,5 +1,7 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
+using Microsoft.Data.Sqlite;
+
 namespace DeepOpt.AutoML.Storage;
 
 /// <summary>
@@ -12,7 +14,26 @@ public static class TrialStores
     /// <param name="pathOrConnectionString">For example <c>sweep.db</c>, <c>Data Source=sweep.db</c> or
     /// <c>Host=db;Username=u;Password=p;Database=sweeps</c>.</param>
     /// <returns>The store.</returns>
-    public static ITrialStore Open(string pathOrConnectionString)
+    public static ITrialStore Open(string pathOrConnectionString) => IsPostgres(pathOrConnectionString)
+        ? new PostgresTrialStore(pathOrConnectionString)
+        : new SqliteTrialStore(pathOrConnectionString);
+
+    /// <summary>The file a SQLite path or connection string names, or null for PostgreSQL and in-memory SQLite.</summary>
+    internal static string? SqliteFile(string pathOrConnectionString)
+    {
+        if (IsPostgres(pathOrConnectionString))
+        {
+            return null;
+        }
+
+        var builder = pathOrConnectionString.Contains('=', StringComparison.Ordinal)
+            ? new SqliteConnectionStringBuilder(pathOrConnectionString)
+            : new SqliteConnectionStringBuilder { DataSource = pathOrConnectionString };
+        bool inMemory = builder.Mode == SqliteOpenMode.Memory || builder.DataSource == ":memory:" || string.IsNullOrWhiteSpace(builder.DataSource);
+        return inMemory ? null : builder.DataSource;
+    }
+
+    private static bool IsPostgres(string pathOrConnectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pathOrConnectionString);
         var keys = pathOrConnectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -21,12 +42,12 @@ public static class TrialStores
             .ToHashSet();
         if (keys.Contains("HOST") || keys.Contains("SERVER"))
         {
-            return new PostgresTrialStore(pathOrConnectionString);
+            return true;
         }
 
         if (keys.Count == 0 || keys.Contains("DATASOURCE") || keys.Contains("FILENAME"))
         {
-            return new SqliteTrialStore(pathOrConnectionString);
+            return false;
         }
 
         throw new ArgumentException(

@@ -35,6 +35,9 @@ namespace DeepOpt.AutoML.Tuners;
 /// constant liar. Each enters the model with the worst loss seen so far until its result comes, so expected
 /// improvement collapses around it and parallel proposals spread out; it is never proposed again. During the initial
 /// design, a trial the tuner did not propose takes the next design point.</description></item>
+/// <item><description>Warm-start trials (an earlier sweep's, told before the first proposal) enter the model like
+/// replayed ones and fill slots of the initial design, so a warm start of at least as many trials as the design has
+/// begins with model-based proposals. Their configurations are not proposed again.</description></item>
 /// </list>
 /// </remarks>
 public sealed class BayesianTuner : ITuner

@@ -44,6 +44,12 @@ namespace DeepOpt.AutoML.Tuners;
 /// already evaluated (an integer or choice landing on an earlier trial) costs no trial either: the search takes that
 /// configuration's known result for the move and moves on, up to <see cref="MaxMovesPerProposal"/> moves a proposal.
 /// </para>
+/// <para>
+/// A warm start (an earlier sweep's trials, told before the first proposal) moves the start point to the best completed
+/// earlier trial: the first proposal re-evaluates it on this sweep's objective, whose losses may differ, and the local
+/// search goes on from it with the start step. The other earlier trials are not used: a local search compares only
+/// losses measured on one objective.
+/// </para>
 /// </remarks>
 public sealed class CostFrugalTuner : ITuner
 {
@@ -55,6 +61,7 @@ public sealed class CostFrugalTuner : ITuner
     private readonly HashSet<int> _known = [];
     private readonly Dictionary<string, double> _evaluated = [];
     private Flow2 _thread;
+    private double _warmStartLoss = double.PositiveInfinity;
 
     /// <summary>Initializes a cost-frugal tuner that starts from the space's default point.</summary>
     /// <param name="searchSpace">The space to search.</param>
@@ -110,6 +117,12 @@ public sealed class CostFrugalTuner : ITuner
     public void Update(TrialResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        if (result.TrialSettings.IsWarmStart)
+        {
+            StartAtBestWarmStart(result);
+            return;
+        }
+
         int trialId = result.TrialSettings.TrialId;
         _running.Remove(trialId, out string? proposed);
         if (_known.Add(trialId))
@@ -142,6 +155,22 @@ public sealed class CostFrugalTuner : ITuner
 
         _evaluated[ran] = loss;
         _thread.Report(point, loss);
+    }
+
+    /// <summary>
+    /// Takes an earlier sweep's trial (a warm start): until this sweep's first trial, the best completed one becomes the
+    /// start point, so the search begins by evaluating it on this sweep's objective and moves on from there. Its loss
+    /// is not this sweep's, so it is neither the incumbent's loss nor an evaluated configuration.
+    /// </summary>
+    private void StartAtBestWarmStart(TrialResult result)
+    {
+        if (_known.Count > 0 || result.State != TrialState.Completed || !(result.Loss < _warmStartLoss))
+        {
+            return;
+        }
+
+        _warmStartLoss = result.Loss;
+        _thread = new Flow2(_features, _searchSpace.MappingToFeatureSpace(result.TrialSettings.Parameter), _random);
     }
 
     /// <summary>The search's next move that is neither evaluated nor running, within <see cref="MaxMovesPerProposal"/>

@@ -145,10 +145,19 @@ public sealed class EciTuner : ITuner
     }
 
     /// <inheritdoc/>
+    /// <remarks>An earlier sweep's trial (a warm start) goes to its pipeline's tuner only: the choice among pipelines
+    /// weighs this sweep's costs and losses, so every pipeline is still tried once first.</remarks>
     public void Update(TrialResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         var parameter = result.TrialSettings.Parameter;
+        if (result.TrialSettings.IsWarmStart)
+        {
+            string pipeline = parameter[PipelineKey].AsType<string>();
+            _tuners.GetValueOrDefault(pipeline)?.Update(Inner(result, pipeline));
+            return;
+        }
+
         _innerProposals.Remove(result.TrialSettings.TrialId);
         if (!_pending.Remove(result.TrialSettings.TrialId, out var name))
         {
@@ -156,25 +165,7 @@ public sealed class EciTuner : ITuner
         }
 
         _untried.Remove(name);
-
-        var inner = new TrialResult
-        {
-            TrialSettings = new TrialSettings
-            {
-                TrialId = result.TrialSettings.TrialId,
-                StartedAtUtc = result.TrialSettings.StartedAtUtc,
-                EndedAtUtc = result.TrialSettings.EndedAtUtc,
-                Parameter = parameter[name],
-            },
-            Loss = result.Loss,
-            Metric = result.Metric,
-            DurationInMilliseconds = result.DurationInMilliseconds,
-            State = result.State,
-            ErrorMessage = result.ErrorMessage,
-            IntermediateValues = result.IntermediateValues,
-            PeakMemoryInMegaByte = result.PeakMemoryInMegaByte,
-        };
-        _tuners[name].Update(inner);
+        _tuners[name].Update(Inner(result, name));
         if (result.IsCanceled)
         {
             return;
@@ -185,6 +176,19 @@ public sealed class EciTuner : ITuner
         // A pruned trial spent its cost without a final result: it never counts as an improvement.
         _stats[name].Add(Math.Max(MinCost, result.DurationInMilliseconds), result.IsFailed || result.IsPruned ? double.NaN : result.Loss);
     }
+
+    /// <summary>The result as the pipeline's tuner sees it: its own part of the configuration.</summary>
+    private static TrialResult Inner(TrialResult result, string name) => result with
+    {
+        TrialSettings = new TrialSettings
+        {
+            TrialId = result.TrialSettings.TrialId,
+            StartedAtUtc = result.TrialSettings.StartedAtUtc,
+            EndedAtUtc = result.TrialSettings.EndedAtUtc,
+            Parameter = result.TrialSettings.Parameter[name],
+        },
+        Model = null,
+    };
 
     /// <summary>Frees a trial's place in the pipeline tuner that proposed for it, when it will not run there: a
     /// canceled result, which tuners read as neither a loss nor a failure.</summary>

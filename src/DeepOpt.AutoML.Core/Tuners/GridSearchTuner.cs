@@ -21,7 +21,8 @@ namespace DeepOpt.AutoML.Tuners;
 /// </para>
 /// <para>
 /// Every trial the tuner did not propose (a replayed result, another worker's running trial) takes the next point of
-/// the order, so a resumed sweep or N workers with the same seed visit each point once between them.
+/// the order, so a resumed sweep or N workers with the same seed visit each point once between them. Warm-start trials
+/// (an earlier sweep's) take no point: the grid visits every point whatever an earlier sweep tried.
 /// </para>
 /// </remarks>
 public sealed class GridSearchTuner : ITuner
@@ -98,9 +99,13 @@ public sealed class GridSearchTuner : ITuner
     /// <inheritdoc/>
     public void Update(TrialResult result)
     {
-        // A grid does not learn from results; a result it did not propose took a point of the order.
+        // A grid does not learn from results; a result it did not propose took a point of the order, unless it is an
+        // earlier sweep's (a warm start): skipping a point for it would leave that point out of this sweep's pass.
         ArgumentNullException.ThrowIfNull(result);
-        SkipIfForeign(result.TrialSettings.TrialId);
+        if (!result.TrialSettings.IsWarmStart)
+        {
+            SkipIfForeign(result.TrialSettings.TrialId);
+        }
     }
 
     /// <inheritdoc/>

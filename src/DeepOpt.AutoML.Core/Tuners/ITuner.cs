@@ -19,6 +19,10 @@ public interface ITuner
     /// read as a loss. A canceled one (<see cref="TrialResult.IsCanceled"/>: the run stopped it, whatever its
     /// configuration) only frees the trial's place: it is neither a loss nor a failure.</summary>
     /// <param name="result">The result, whose settings carry the proposed configuration.</param>
+    /// <remarks>A result whose settings say <see cref="TrialSettings.IsWarmStart"/> (a negative trial id) is an earlier
+    /// sweep's trial, mapped onto this search space and told before the first proposal: knowledge to learn from, perhaps
+    /// measured on related data, but not one of this sweep's trials, so it takes no place in the tuner's own sequence
+    /// (the sequence a resumed sweep continues). It is completed or pruned, with a finite loss.</remarks>
     void Update(TrialResult result);
 
     /// <summary>Tells the tuner that a trial it did not propose is running: another worker's, or one left running by

@@ -11,7 +11,8 @@ namespace DeepOpt.AutoML.Tuners;
 /// <remarks>A log-scale option is therefore sampled log-uniformly, and every integer or choice value is equally
 /// likely. The sequence depends only on the seed: every trial the tuner did not propose (a replayed result of an
 /// earlier run, another worker's running trial) skips one point of it, so a resumed sweep, or N workers with the same
-/// seed, go on with the points an uninterrupted single run would have tried next, none of them twice.</remarks>
+/// seed, go on with the points an uninterrupted single run would have tried next, none of them twice. Warm-start trials
+/// (an earlier sweep's) teach it nothing and move nothing: the sequence is the one a cold start draws.</remarks>
 public sealed class RandomSearchTuner : ITuner
 {
     private readonly SearchSpace.SearchSpace _searchSpace;
@@ -39,9 +40,13 @@ public sealed class RandomSearchTuner : ITuner
     /// <inheritdoc/>
     public void Update(TrialResult result)
     {
-        // Random search does not learn from results; a result it did not propose only moves the sequence on.
+        // Random search does not learn from results; a result it did not propose only moves the sequence on, unless
+        // it is an earlier sweep's (a warm start), which is no trial of this sequence.
         ArgumentNullException.ThrowIfNull(result);
-        SkipIfForeign(result.TrialSettings.TrialId);
+        if (!result.TrialSettings.IsWarmStart)
+        {
+            SkipIfForeign(result.TrialSettings.TrialId);
+        }
     }
 
     /// <inheritdoc/>

@@ -42,7 +42,7 @@ namespace DeepOpt.AutoML;
 /// TrialResult best = await experiment.RunAsync(cancellationToken);
 /// </code>
 /// </example>
-public sealed class DeepOptExperiment : IDisposable
+public sealed partial class DeepOptExperiment : IDisposable
 {
     private readonly MLContext _ml;
     private readonly int _seed;
@@ -307,6 +307,7 @@ public sealed class DeepOptExperiment : IDisposable
             ? trainers.Values.Single().SearchSpace
             : new SearchSpace.SearchSpace(trainers.Select(kv => KeyValuePair.Create<string, SearchSpace.OptionBase>(kv.Key, kv.Value.SearchSpace)));
         _experiment.SetTuner(tuner).SetTrialRunner(trialRunner).SetMonitor(keeper).SetSearchSpace(space);
+        _experiment.SetTrainers([.. trainers.Keys]);
         var best = await _experiment.RunAsync(cancellationToken).ConfigureAwait(false);
         keeper.ReleaseAllButBest();
 

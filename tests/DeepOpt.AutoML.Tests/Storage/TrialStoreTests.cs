@@ -29,6 +29,22 @@ public abstract class TrialStoreTests
     }
 
     [TestMethod]
+    public void GetSweepNames_OpenedSweeps_ListedInOrdinalOrder()
+    {
+        using var store = CreateStore();
+        string first = TestDatabases.SweepName();
+        string second = TestDatabases.SweepName();
+        store.OpenSweep(second, "{}");
+        store.OpenSweep(first, "{}");
+        store.OpenSweep(first, "{}");
+
+        // Other tests may share the database: only this test's sweeps are checked, and their order.
+        var names = store.GetSweepNames().Where(n => n == first || n == second).ToList();
+        CollectionAssert.AreEqual(new[] { first, second }.Order(StringComparer.Ordinal).ToArray(), names.ToArray());
+        Assert.IsFalse(store.GetSweepNames().Contains("never-opened"));
+    }
+
+    [TestMethod]
     public void StartTrial_Budget_IdsCountFromZeroAndStopAtBudget()
     {
         using var store = CreateStore();
@@ -231,6 +247,8 @@ public class InMemoryTrialStoreTests : TrialStoreTests
         public bool FinishTrial(string sweepName, string workerId, TrialResult result) => inner.FinishTrial(sweepName, workerId, result);
 
         public IReadOnlyList<StoredTrial> GetTrials(string sweepName) => inner.GetTrials(sweepName);
+
+        public IReadOnlyList<string> GetSweepNames() => inner.GetSweepNames();
 
         public void Dispose()
         {
