@@ -46,7 +46,7 @@ internal sealed class ResNetRoutes(MLContext ml, FewLabels task, int threads, in
         var options = new CnnOptions
         {
             FeatureColumnName = "Pixels", ImageHeight = 28, ImageWidth = 28, Channels = 1, Architecture = CnnArchitecture.ResNet18,
-            ResizeImagesTo = fineTuneSize, PretrainedLearningRateFactor = 0.1, Epochs = epochs, BatchSize = 32, ThreadCount = threads, Seed = seed,
+            ResizeImagesTo = fineTuneSize, PretrainedLearningRateFactor = 0.1, RandomHorizontalFlip = true, Epochs = epochs, BatchSize = 32, ThreadCount = threads, Seed = seed,
         };
         var watch = Stopwatch.StartNew();
         using var model = ml.MulticlassClassification.Trainers.Cnn(options).Fit(labelled);
