@@ -32,7 +32,9 @@ internal sealed class CnnRoutes(MLContext ml, FewLabels task, int threads, int s
     public RouteResult Sweep(IDataView labelled, int count, int trials)
     {
         var split = ml.Data.TrainTestSplit(labelled, testFraction: 0.2, seed: seed);
-        var space = new SearchSpace<CnnSearchSpace> { ["Epochs"] = new ChoiceOption(EpochsFor(count)) };
+        // Batches no larger than a quarter of the trial's training rows, so that even 80 rows make several batches.
+        var batchSizes = new object[] { 16, 32, 64, 128 }.Where(b => (int)b <= Math.Max(16, count / 5)).ToArray();
+        var space = new SearchSpace<CnnSearchSpace> { ["Epochs"] = new ChoiceOption(EpochsFor(count)), ["BatchSize"] = new ChoiceOption(batchSizes) };
         var watch = Stopwatch.StartNew();
         using var experiment = ml.DeepOptAuto().CreateExperiment()
             .SetDataset(split.TrainSet, split.TestSet)

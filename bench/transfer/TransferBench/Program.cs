@@ -3,8 +3,10 @@
 // 100 and from 1,000 labelled images (balanced, fixed seed), tested on the 5,000 test images of those classes, by each
 // route; the other five classes, all 30,000 of their images, are the related task a model may be pretrained on.
 // Prints a table and one line "RESULT {json}" per route and size.
-// Usage: dotnet TransferBench.dll [--data DIR] [--sizes 100,1000] [--pretrain-epochs N] [--trials N] [--resize N] [--routes LIST] [--threads N] [--seed N]
-// --routes: a comma list of scratch, sweep, pretrained, features, resnet (default all).
+// Usage: dotnet TransferBench.dll [--data DIR] [--sizes 100,1000] [--pretrain-epochs N] [--trials N] [--resize N] [--resnet-epochs X] [--resnet-rate X] [--resnet-crop N] [--resnet-smoothing X] [--resnet-unfreeze N] [--routes LIST] [--threads N] [--seed N]
+// --routes: a comma list of scratch, sweep, pretrained, features, resnet (default all). --resnet-epochs: a factor on the
+// epochs of the fine-tuned ResNet-18 (1: as many as the CNN's); --resnet-rate: the factor on its pretrained layers' rate;
+// --resnet-crop, --resnet-smoothing, --resnet-unfreeze: its random crop padding, label smoothing and gradual unfreezing.
 
 using System.Globalization;
 using System.Text.Json;
@@ -12,9 +14,9 @@ using DeepOpt.Bench.Transfer;
 using DeepOpt.Examples;
 using Microsoft.ML;
 
-var command = CommandLine.Parse(args, "[--data DIR] [--sizes 100,1000] [--pretrain-epochs N] [--trials N] [--resize N] [--routes LIST] [--threads N] [--seed N]", new Dictionary<string, string?>
+var command = CommandLine.Parse(args, "[--data DIR] [--sizes 100,1000] [--pretrain-epochs N] [--trials N] [--resize N] [--resnet-epochs X] [--resnet-rate X] [--resnet-crop N] [--resnet-smoothing X] [--resnet-unfreeze N] [--routes LIST] [--threads N] [--seed N]", new Dictionary<string, string?>
 {
-    ["--data"] = null, ["--sizes"] = "100,1000", ["--pretrain-epochs"] = "3", ["--trials"] = "6", ["--resize"] = "64", ["--routes"] = "scratch,sweep,pretrained,features,resnet", ["--threads"] = "2", ["--seed"] = "1",
+    ["--data"] = null, ["--sizes"] = "100,1000", ["--pretrain-epochs"] = "3", ["--trials"] = "6", ["--resize"] = "64", ["--resnet-epochs"] = "1", ["--resnet-rate"] = "0.1", ["--resnet-crop"] = "0", ["--resnet-smoothing"] = "0", ["--resnet-unfreeze"] = "0", ["--routes"] = "scratch,sweep,pretrained,features,resnet", ["--threads"] = "2", ["--seed"] = "1",
 });
 if (command == null)
 {
@@ -28,7 +30,9 @@ string folder = FashionMnistData.Locate(command.Text("--data"));
 var ml = new MLContext(seed: seed);
 var task = new FewLabels(ml, FashionMnistData.Train(folder), FashionMnistData.Test(folder));
 var cnn = new CnnRoutes(ml, task, threads, seed);
-var resnet = new ResNetRoutes(ml, task, threads, seed, command.Int("--resize"));
+var recipe = new ResNetRecipe(command.Int("--resize"), command.Double("--resnet-epochs"), command.Double("--resnet-rate"), command.Int("--resnet-crop"),
+    command.Double("--resnet-smoothing"), command.Int("--resnet-unfreeze"));
+var resnet = new ResNetRoutes(ml, task, threads, seed, recipe);
 Console.WriteLine($"Target: 5 classes, tested on {task.TestCount} images. Related task: the other 5 classes, {task.SourceCount} images. {threads} threads.");
 
 var routes = command.Text("--routes")!.Split(',').ToHashSet();

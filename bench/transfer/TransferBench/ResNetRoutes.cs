@@ -11,7 +11,7 @@ namespace DeepOpt.Bench.Transfer;
 
 /// <summary>The two routes on ML.NET's ImageNet ResNet-18: its features under a DeepOpt MLP head, and the whole network
 /// fine-tuned by the CNN trainer.</summary>
-internal sealed class ResNetRoutes(MLContext ml, FewLabels task, int threads, int seed, int fineTuneSize)
+internal sealed class ResNetRoutes(MLContext ml, FewLabels task, int threads, int seed, ResNetRecipe recipe)
 {
     private IDataView? _testFeatures;
 
@@ -42,17 +42,18 @@ internal sealed class ResNetRoutes(MLContext ml, FewLabels task, int threads, in
     /// <summary>ResNet-18 with its ImageNet weights, fine-tuned by the CNN trainer on images resized to <c>fineTuneSize</c>.</summary>
     public RouteResult FineTuned(IDataView labelled, int count)
     {
-        int epochs = CnnRoutes.EpochsFor(count);
+        int epochs = (int)Math.Round(CnnRoutes.EpochsFor(count) * recipe.EpochFactor);
         var options = new CnnOptions
         {
             FeatureColumnName = "Pixels", ImageHeight = 28, ImageWidth = 28, Channels = 1, Architecture = CnnArchitecture.ResNet18,
-            ResizeImagesTo = fineTuneSize, PretrainedLearningRateFactor = 0.1, RandomHorizontalFlip = true, Epochs = epochs, BatchSize = 32, ThreadCount = threads, Seed = seed,
+            ResizeImagesTo = recipe.Size, PretrainedLearningRateFactor = recipe.RateFactor, RandomHorizontalFlip = true, RandomCropPadding = recipe.CropPadding,
+            LabelSmoothing = recipe.LabelSmoothing, FreezeAllButHead = recipe.UnfreezeEveryEpochs > 0, UnfreezeEveryEpochs = recipe.UnfreezeEveryEpochs, Epochs = epochs, BatchSize = 32, ThreadCount = threads, Seed = seed,
         };
         var watch = Stopwatch.StartNew();
         using var model = ml.MulticlassClassification.Trainers.Cnn(options).Fit(labelled);
         double seconds = watch.Elapsed.TotalSeconds;
         double accuracy = ml.MulticlassClassification.Evaluate(model.Transform(task.Test)).MicroAccuracy;
-        return new RouteResult($"ResNet-18 fine-tuned ({fineTuneSize}×{fineTuneSize})", count, accuracy, seconds, count * (double)epochs / seconds);
+        return new RouteResult($"ResNet-18 fine-tuned ({recipe})", count, accuracy, seconds, count * (double)epochs / seconds);
     }
 
     /// <summary>A Fashion-MNIST row with an image column.</summary>
@@ -63,4 +64,13 @@ internal sealed class ResNetRoutes(MLContext ml, FewLabels task, int threads, in
 
         public float Label { get; set; }
     }
+}
+
+/// <summary>How the ResNet-18 route fine-tunes: input side, epochs (a factor on the CNN's), the pretrained layers' rate
+/// factor, random crop padding, label smoothing, and gradual unfreezing from the head down (0: all layers train at once).</summary>
+internal sealed record ResNetRecipe(int Size, double EpochFactor, double RateFactor, int CropPadding, double LabelSmoothing, int UnfreezeEveryEpochs)
+{
+    public override string ToString() =>
+        $"{Size}×{Size}, rate ×{RateFactor}" + (CropPadding > 0 ? $", crops ±{CropPadding}" : "") + (LabelSmoothing > 0 ? $", smoothing {LabelSmoothing}" : "")
+        + (UnfreezeEveryEpochs > 0 ? $", unfreezing every {UnfreezeEveryEpochs} epochs" : "") + (EpochFactor != 1 ? $", epochs ×{EpochFactor}" : "");
 }
