@@ -16,7 +16,7 @@ using Microsoft.ML;
 
 var command = CommandLine.Parse(args, "[--data DIR] [--sizes 100,1000] [--pretrain-epochs N] [--trials N] [--resize N] [--resnet-epochs X] [--resnet-rate X] [--resnet-crop N] [--resnet-smoothing X] [--resnet-unfreeze N] [--routes LIST] [--threads N] [--seed N]", new Dictionary<string, string?>
 {
-    ["--data"] = null, ["--sizes"] = "100,1000", ["--pretrain-epochs"] = "3", ["--trials"] = "6", ["--resize"] = "64", ["--resnet-epochs"] = "1", ["--resnet-rate"] = "0.1", ["--resnet-crop"] = "0", ["--resnet-smoothing"] = "0", ["--resnet-unfreeze"] = "0", ["--routes"] = "scratch,sweep,pretrained,features,resnet", ["--threads"] = "2", ["--seed"] = "1",
+    ["--data"] = null, ["--sizes"] = "100,1000", ["--pretrain-epochs"] = "3", ["--trials"] = "6", ["--resize"] = "64", ["--resnet-epochs"] = "1", ["--resnet-rate"] = "0.3", ["--resnet-crop"] = "0", ["--resnet-smoothing"] = "0", ["--resnet-unfreeze"] = "0", ["--routes"] = "scratch,sweep,pretrained,features,resnet", ["--threads"] = "2", ["--seed"] = "1",
 });
 if (command == null)
 {
