@@ -16,6 +16,7 @@ internal sealed class BlockPlan
     private readonly IReadOnlyList<string[]> _blocks;
     private readonly int _frozen;
     private readonly DeepTrainerOptions _options;
+    private int _frozenNow;
 
     private BlockPlan(nn.Module<Tensor, Tensor> network, IReadOnlyList<string[]> blocks, int frozen, DeepTrainerOptions options)
     {
@@ -45,9 +46,6 @@ internal sealed class BlockPlan
 
         return new BlockPlan(network, blocks, frozen, options);
     }
-
-    /// <summary>Gets the number of frozen blocks now.</summary>
-    public int FrozenNow { get; private set; }
 
     /// <summary>Creates the optimizers: the output layer at the full rate, the other blocks at the pretrained factor.</summary>
     public OptimizerSet CreateOptimizers()
@@ -82,7 +80,7 @@ internal sealed class BlockPlan
             if (module is BatchNorm1d or BatchNorm2d)
             {
                 int block = BlockOf(name + ".");
-                if (block < FrozenNow || (!_options.UpdateBatchNormStatistics && block < _blocks.Count - 1))
+                if (block < _frozenNow || (!_options.UpdateBatchNormStatistics && block < _blocks.Count - 1))
                 {
                     module.eval();
                 }
@@ -92,25 +90,14 @@ internal sealed class BlockPlan
 
     private void SetFrozen(int count)
     {
-        FrozenNow = count;
+        _frozenNow = count;
         foreach (var (name, parameter) in _network.named_parameters())
         {
             parameter.requires_grad = BlockOf(name) >= count;
         }
     }
 
-    private int BlockOf(string name)
-    {
-        for (int i = 0; i < _blocks.Count; i++)
-        {
-            if (_blocks[i].Any(name.StartsWith))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
+    private int BlockOf(string name) => _blocks.IndexOf(name);
 }
 
 /// <summary>One optimizer per group of parameters, each at its factor of the scheduled rate; one group for a fit from scratch.</summary>

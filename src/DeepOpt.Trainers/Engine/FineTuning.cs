@@ -97,12 +97,11 @@ internal sealed class FineTuning : IDisposable
     {
         var blocks = ((IBlockNetwork)network).Blocks;
         var sourceState = _source.Network.state_dict();
-        var head = blocks[^1];
         using (no_grad())
         {
             foreach (var (name, target) in network.state_dict())
             {
-                bool inHead = head.Any(name.StartsWith);
+                bool inHead = blocks.IndexOf(name) == blocks.Count - 1;
                 if (inHead && _newLabelSet)
                 {
                     continue; // other classes: the output layer keeps its fresh weights

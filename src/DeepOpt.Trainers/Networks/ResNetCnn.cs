@@ -24,7 +24,7 @@ internal sealed class ResNetCnn : Module<Tensor, Tensor>, IBlockNetwork, IOwnIni
     private readonly bool _imageNetWeights;
 
     /// <inheritdoc/>
-    public IReadOnlyList<string[]> Blocks { get; } = [["resnet.stem."], ["resnet.layer1."], ["resnet.layer2."], ["resnet.layer3."], ["resnet.layer4."], ["resnet.head."]];
+    public IReadOnlyList<string[]> Blocks { get; }
 
     public ResNetCnn(int outputSize, CnnOptions options)
         : base(nameof(ResNetCnn))
@@ -37,6 +37,7 @@ internal sealed class ResNetCnn : Module<Tensor, Tensor>, IBlockNetwork, IOwnIni
         _resize = options.ResizeImagesTo;
         _imageNetWeights = options.ImageNetWeights;
         _resnet = new ResNet18Network(outputSize, seed: 0); // every weight is set again by the fit's initialisation
+        Blocks = [.. _resnet.Blocks.Select(block => new[] { $"resnet.{block.Name}." })];
         RegisterComponents();
     }
 
