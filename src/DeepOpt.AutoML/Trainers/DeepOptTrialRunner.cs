@@ -131,15 +131,12 @@ internal sealed class DeepOptTrialRunner : ITrialRunner
         options.ThreadCount ??= _threads;
         var shared = trainer.Context;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shared.CancellationToken);
-        var context = new DeepFitContext
-        {
-            ValidationSet = fold.Validation,
-            Progress = new EpochWatcher(settings, _evaluator, reportIntermediate, shared.Progress), // throws TrialPrunedException when pruned
-            BatchProgress = shared.BatchProgress,
-            Teacher = shared.Teacher,
-            Pretrained = shared.Pretrained,
-            CancellationToken = stop.Token,
-        };
+        // The shared context with the trial's own validation data, pruning progress and cancellation: every other
+        // member (batch progress, teacher, pretrained model) is the shared one, whatever the context holds.
+        var context = shared.Clone();
+        context.ValidationSet = fold.Validation;
+        context.Progress = new EpochWatcher(settings, _evaluator, reportIntermediate, shared.Progress); // throws TrialPrunedException when pruned
+        context.CancellationToken = stop.Token;
         var trained = _evaluator.CreateTrainer(_ml, options, context).Fit(fold.Train);
 
         // A fit whose loss stops being finite throws TrainingDivergedException itself: the trial fails with its message.

@@ -47,6 +47,11 @@ public sealed class DeepFitContext
     /// <value>Default <see cref="CancellationToken.None"/>.</value>
     public CancellationToken CancellationToken { get; set; }
 
+    /// <summary>Copies this context: the copy refers to the same validation data, progress, teacher, pretrained model and
+    /// token, and setting one of its members leaves this context as it is.</summary>
+    /// <returns>The copy.</returns>
+    public DeepFitContext Clone() => (DeepFitContext)MemberwiseClone();
+
     /// <summary>Checks this context with the options it goes with when the trainer is made and when it fits: a disposed teacher is an
     /// <see cref="ArgumentException"/>, and early stopping without validation data an <see cref="ArgumentOutOfRangeException"/>.</summary>
     /// <param name="options">The trainer's options.</param>
