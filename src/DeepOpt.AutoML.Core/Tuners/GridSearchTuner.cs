@@ -32,8 +32,7 @@ public sealed class GridSearchTuner : ITuner
     private readonly long _count;
     private readonly long _multiplier;
     private readonly long _offset;
-    private readonly HashSet<int> _proposed = [];
-    private readonly HashSet<int> _skipped = [];
+    private readonly ForeignTrials _foreign = new();
     private long _next;
 
     /// <summary>Initializes a grid-search tuner.</summary>
@@ -82,7 +81,7 @@ public sealed class GridSearchTuner : ITuner
     public Parameter Propose(TrialSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        _proposed.Add(settings.TrialId);
+        _foreign.Proposed(settings);
         long index = (long)(((Int128)_multiplier * (_next % _count) + _offset) % _count);
         _next++;
         var feature = new double[_axes.Length];
@@ -99,25 +98,22 @@ public sealed class GridSearchTuner : ITuner
     /// <inheritdoc/>
     public void Update(TrialResult result)
     {
-        // A grid does not learn from results; a result it did not propose took a point of the order, unless it is an
-        // earlier sweep's (a warm start): skipping a point for it would leave that point out of this sweep's pass.
+        // A grid does not learn from results; a result it did not propose took a point of the order (never a warm
+        // start's: skipping a point for it would leave that point out of this sweep's pass).
         ArgumentNullException.ThrowIfNull(result);
-        if (!result.TrialSettings.IsWarmStart)
-        {
-            SkipIfForeign(result.TrialSettings.TrialId);
-        }
+        SkipIfForeign(result.TrialSettings);
     }
 
     /// <inheritdoc/>
     public void ReportPending(TrialSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        SkipIfForeign(settings.TrialId);
+        SkipIfForeign(settings);
     }
 
-    private void SkipIfForeign(int trialId)
+    private void SkipIfForeign(TrialSettings settings)
     {
-        if (!_proposed.Contains(trialId) && _skipped.Add(trialId))
+        if (_foreign.TakesAPoint(settings))
         {
             _next++;
         }

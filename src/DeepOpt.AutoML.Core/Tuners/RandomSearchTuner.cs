@@ -17,8 +17,7 @@ public sealed class RandomSearchTuner : ITuner
 {
     private readonly SearchSpace.SearchSpace _searchSpace;
     private readonly Random _random;
-    private readonly HashSet<int> _proposed = [];
-    private readonly HashSet<int> _skipped = [];
+    private readonly ForeignTrials _foreign = new();
 
     /// <summary>Initializes a random-search tuner.</summary>
     /// <param name="searchSpace">The space to sample.</param>
@@ -33,32 +32,28 @@ public sealed class RandomSearchTuner : ITuner
     public Parameter Propose(TrialSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        _proposed.Add(settings.TrialId);
+        _foreign.Proposed(settings);
         return _searchSpace.SampleFromFeatureSpace(NextPoint());
     }
 
     /// <inheritdoc/>
     public void Update(TrialResult result)
     {
-        // Random search does not learn from results; a result it did not propose only moves the sequence on, unless
-        // it is an earlier sweep's (a warm start), which is no trial of this sequence.
+        // Random search does not learn from results; a result it did not propose only moves the sequence on.
         ArgumentNullException.ThrowIfNull(result);
-        if (!result.TrialSettings.IsWarmStart)
-        {
-            SkipIfForeign(result.TrialSettings.TrialId);
-        }
+        SkipIfForeign(result.TrialSettings);
     }
 
     /// <inheritdoc/>
     public void ReportPending(TrialSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        SkipIfForeign(settings.TrialId);
+        SkipIfForeign(settings);
     }
 
-    private void SkipIfForeign(int trialId)
+    private void SkipIfForeign(TrialSettings settings)
     {
-        if (!_proposed.Contains(trialId) && _skipped.Add(trialId))
+        if (_foreign.TakesAPoint(settings))
         {
             NextPoint();
         }
