@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # Licensed under the MIT license. See LICENSE in the repository root.
-"""Reads the RESULT and LOAD lines of bench/text/run.sh and prints the comparison of issue 5.
+"""Reads the RESULT and LOAD lines of bench/text/run.sh or sweep.sh and prints the comparisons of issues 5 and 20.
 
 Epoch time: the mean epoch of each round, then the median over rounds; the ratio is DeepOpt's median over PyTorch's.
 CPU time per epoch: the process's user + sys time in each epoch from the second on (a one-epoch run: the fit's), mean
@@ -28,15 +28,19 @@ def main(path):
     def epoch(r):
         return statistics.mean(r["epoch_seconds"])
 
+    for rs in results.values():
+        for r in rs:
+            r.setdefault("epoch_seconds", [])
+
     def cpu_epoch(r):  # epochs 2.. (DeepOpt's first epoch is not separable from the start of its Fit)
         later = r.get("epoch_cpu_seconds_from_2") or []
         return statistics.mean(later) if later else r["fit_cpu_seconds"] / len(r["epoch_seconds"])
 
-    print(f"{'model':<14} {'rounds':>6} {'accuracy':>9} {'macro-F1':>9} {'epoch s':>8} {'CPU s/epoch':>11} {'fit s':>7} {'infer rows/s':>13} {'CPU pressure':>13}")
+    print(f"{'model':<18} {'rounds':>6} {'accuracy':>9} {'macro-F1':>9} {'epoch s':>8} {'CPU s/epoch':>11} {'fit s':>7} {'infer rows/s':>13} {'CPU pressure':>13}")
     for name, rs in results.items():
         lstm = bool(rs[0]["epoch_seconds"])
         load = loads.get(name, [])
-        print(f"{name:<14} {len(rs):>6} {statistics.median(r['accuracy'] for r in rs):>9.4f} "
+        print(f"{name:<18} {len(rs):>6} {statistics.median(r['accuracy'] for r in rs):>9.4f} "
               f"{statistics.median(r['macro_f1'] for r in rs):>9.4f} "
               f"{statistics.median(epoch(r) for r in rs) if lstm else float('nan'):>8.1f} "
               f"{statistics.median(cpu_epoch(r) for r in rs) if lstm and 'fit_cpu_seconds' in rs[0] else float('nan'):>11.1f} "
@@ -51,9 +55,9 @@ def main(path):
         for i, r in enumerate(rs):
             pressure = f", pressure {load[i]:.0%}" if i < len(load) else ""
             epochs = ", ".join(f"{s:.1f}" for s in r["epoch_seconds"]) or f"fit {r['fit_seconds']:.1f}"
-            print(f"  {name:<14} seed {r.get('seed', '?')}: {r['accuracy']:.4f}, {r['macro_f1']:.4f}, [{epochs}]{pressure}")
+            print(f"  {name:<18} seed {r.get('seed', '?')}: {r['accuracy']:.4f}, {r['macro_f1']:.4f}, [{epochs}]{pressure}")
 
-    d, p, m = results.get("deepopt-lstm"), results.get("pytorch-lstm"), results.get("mlnet-sdca")
+    d, p, m = results.get("deepopt-lstm"), results.get("pytorch-lstm"), results.get("mlnet-sdca") or results.get("mlnet-sdca-w1-c3")
     print()
     if d and p:
         ratio = statistics.median(epoch(r) for r in d) / statistics.median(epoch(r) for r in p)
@@ -65,6 +69,28 @@ def main(path):
     if d and m:
         gap = statistics.median(r["accuracy"] for r in d) - statistics.median(r["accuracy"] for r in m)
         print(f"accuracy DeepOpt (median) - ML.NET: {gap:+.4f} (target >= 0)")
+
+    versus_mlnet(results)
+
+
+def versus_mlnet(results):
+    """Issue 20: the best model of the DeepOpt sweep against ML.NET's best FeaturizeText variant on test accuracy."""
+    sweep = results.get("deepopt-sweep-best")
+    mlnet = [r for name, rs in results.items() if name.startswith("mlnet-") for r in rs]
+    if not sweep or not mlnet:
+        return
+    best = max(mlnet, key=lambda r: r["accuracy"])
+    best_f1 = max(r["macro_f1"] for r in mlnet)
+    s = sweep[-1]
+    print()
+    print(f"DeepOpt sweep ({s['sweep_minutes']:g} min, {s['trials']} trials, {s['pruned']} pruned, {s['failed']} failed; "
+          f"best trial {s['best_trial']}, validation accuracy {s['best_validation_accuracy']:.4f})")
+    print(f"  best options: {s['best_options']}")
+    print(f"  accuracy {s['accuracy']:.4f} vs ML.NET's best {best['accuracy']:.4f} ({best['name']}): "
+          f"{100 * (s['accuracy'] - best['accuracy']):+.2f} points (target >= +2)")
+    print(f"  macro-F1 {s['macro_f1']:.4f} vs ML.NET's best {best_f1:.4f}: {100 * (s['macro_f1'] - best_f1):+.2f} points (target >= +2)")
+    print(f"  single-row latency (median of {500} PredictionEngine calls): DeepOpt {s['single_row_ms_median']:.3f} ms, "
+          f"ML.NET {best['name']} {best['single_row_ms_median']:.3f} ms")
 
 
 if __name__ == "__main__":

@@ -1,20 +1,25 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 // The .NET side of bench/text: on the same split of Debian's package descriptions, trains the DeepOpt LSTM (the model
-// of torch_lstm.py) and ML.NET's own text classifier (FeaturizeText + SdcaMaximumEntropy), and prints one line
-// "RESULT {json}" for each with test accuracy, macro-F1, epoch times, the CPU time (user + sys) of the fit and batch
-// inference throughput.
-// Usage: dotnet TextBench.dll [--data DIR] [--epochs N] [--threads N] [--seed N] [--only deepopt|mlnet]
+// of torch_lstm.py) and ML.NET's own text classifier (FeaturizeText with word and character n-grams, then
+// SdcaMaximumEntropy or LbfgsMaximumEntropy; see MlNetBaselines), and prints one line "RESULT {json}" for each with
+// test accuracy, macro-F1, epoch times, the CPU time (user + sys) of the fit, batch inference throughput and the median
+// single-row latency.
+// Usage: dotnet TextBench.dll [--data DIR] [--epochs N] [--threads N] [--seed N] [--only deepopt|mlnet|sweep] [--options JSON] [--name NAME]
+//   [--minutes M] [--parallel N]
+//   --only sweep: the best model of an M-minute sweep (SweepSide), N trials at a time of --threads threads each
+//   --options: LstmOptions properties that replace the issue-5 model's, as JSON (enums by name), for example
+//   {"RecurrentLayers": 0, "WordNGramLength": 2, "MaxSequenceLength": 1024, "Pooling": "Mean"}
 
 using System.Diagnostics;
-using System.Text.Json;
 using DeepOpt.Examples;
 using DeepOpt.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-var command = CommandLine.Parse(args, "[--data DIR] [--epochs N] [--threads N] [--seed N] [--only deepopt|mlnet]", new Dictionary<string, string?>
+var command = CommandLine.Parse(args, "[--data DIR] [--epochs N] [--threads N] [--seed N] [--only deepopt|mlnet|sweep] [--options JSON] [--name NAME] [--minutes M] [--parallel N]", new Dictionary<string, string?>
 {
-    ["--data"] = null, ["--epochs"] = "3", ["--threads"] = "2", ["--seed"] = "1", ["--only"] = "",
+    ["--data"] = null, ["--epochs"] = "3", ["--threads"] = "2", ["--seed"] = "1", ["--only"] = "", ["--options"] = null, ["--name"] = "deepopt-lstm",
+    ["--minutes"] = "30", ["--parallel"] = "1",
 });
 if (command == null)
 {
@@ -34,7 +39,6 @@ var test = ml.Data.Cache(DebianDescriptions.Load(ml, folder, DebianDescriptions.
 var labels = ml.Transforms.Conversion.MapValueToKey("Label").Fit(train);
 train = labels.Transform(train);
 test = labels.Transform(test);
-int testRows = test.GetColumn<uint>("Label").Count();
 
 if (only is "" or "deepopt")
 {
@@ -46,6 +50,11 @@ if (only is "" or "deepopt")
         Bidirectional = true, Pooling = SequencePoolingKind.Max, Dropout = 0.3, LearningRate = 2e-3, BatchSize = 32, Epochs = epochs,
         GradientClipNorm = 5, Seed = seed, ThreadCount = threads,
     };
+    if (command.Text("--options") is { } changes)
+    {
+        options = OptionsJson.Merge(options, changes);
+    }
+
     var watch = Stopwatch.StartNew();
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     using var model = ml.MulticlassClassification.Trainers.Lstm(options, new DeepFitContext { Progress = new EpochCpu(cpuAtEpochEnd) }).Fit(train);
@@ -53,62 +62,32 @@ if (only is "" or "deepopt")
     double fitCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
     var epochSeconds = model.History.Select(r => r.Seconds).ToList();
     var epochCpuSeconds = cpuAtEpochEnd.Zip(cpuAtEpochEnd.Skip(1), (a, b) => b - a).ToList();
-    Report("deepopt-lstm", model, fitSeconds, epochSeconds, fitCpuSeconds, epochCpuSeconds);
+    Report(command.Text("--name")!, model, fitSeconds, epochSeconds, fitCpuSeconds, epochCpuSeconds);
 }
 
 if (only is "" or "mlnet")
 {
-    var watch = Stopwatch.StartNew();
-    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-    var model = ml.Transforms.Text.FeaturizeText("Features", "Text")
-        .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy())
-        .Fit(train);
-    Report("mlnet-sdca", model, watch.Elapsed.TotalSeconds, new List<double>(), (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds, new List<double>());
+    MlNetBaselines.Run(ml, train, test, seed);
+}
+
+if (only is "sweep")
+{
+    await SweepSide.Run(ml, train, test, seed, command.Double("--minutes"), command.Int("--parallel"), threads);
 }
 
 return 0;
 
-void Report(string name, ITransformer model, double fitSeconds, List<double> epochSeconds, double fitCpuSeconds, List<double> epochCpuSeconds)
-{
-    var watch = Stopwatch.StartNew();
-    var scored = model.Transform(test);
-    var predicted = scored.GetColumn<uint>("PredictedLabel").ToArray();
-    double inferenceSeconds = watch.Elapsed.TotalSeconds;
-    var actual = test.GetColumn<uint>("Label").ToArray();
-    var result = new Dictionary<string, object>
+void Report(string name, ITransformer model, double fitSeconds, List<double> epochSeconds, double fitCpuSeconds, List<double> epochCpuSeconds) =>
+    Evaluation.Report(ml, name, model, test, fitSeconds, new Dictionary<string, object>
     {
-        ["name"] = name,
-        ["accuracy"] = actual.Zip(predicted).Count(p => p.First == p.Second) / (double)actual.Length,
-        ["macro_f1"] = MacroF1(actual, predicted),
-        ["fit_seconds"] = fitSeconds,
         ["fit_cpu_seconds"] = fitCpuSeconds,
         ["epoch_seconds"] = epochSeconds,
         ["epoch_cpu_seconds_from_2"] = epochCpuSeconds,
-        ["inference_rows_per_second"] = testRows / inferenceSeconds,
-        ["test_rows"] = testRows,
         ["seed"] = seed,
         ["threads"] = threads,
         ["epochs"] = epochs,
-    };
-    Console.WriteLine($"RESULT {JsonSerializer.Serialize(result)}");
-}
-
-static double MacroF1(uint[] actual, uint[] predicted)
-{
-    var classes = actual.Distinct().ToList();
-    double sum = 0;
-    foreach (var c in classes)
-    {
-        int truePositive = actual.Zip(predicted).Count(p => p.First == c && p.Second == c);
-        int predictedPositive = predicted.Count(p => p == c);
-        int actualPositive = actual.Count(a => a == c);
-        double precision = predictedPositive == 0 ? 0 : truePositive / (double)predictedPositive;
-        double recall = truePositive / (double)actualPositive;
-        sum += precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-    }
-
-    return sum / classes.Count;
-}
+        ["options"] = command.Text("--options") ?? "",
+    });
 
 /// <summary>Records the process's CPU time when each epoch ends; called synchronously on the training thread.</summary>
 sealed class EpochCpu(List<double> cpuAtEpochEnd) : IProgress<EpochReport>

@@ -11,7 +11,9 @@ namespace DeepOpt.AutoML.Tuners;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The first trials are a Latin-hypercube design (d + 3 of them, between 5 and 10, for d coordinates). After that each
+/// The first trials are a Latin-hypercube design (d + 3 of them, between 5 and 10, for d coordinates); with
+/// <c>startAtDefault</c>, the search space's default point (its init values) takes the design's first slot, as SMAC's
+/// initial design includes the default configuration. After that each
 /// proposal maximises the log of expected improvement under a Matérn-5/2 Gaussian process fitted to every successful
 /// trial. The incumbent is the lowest <see cref="TrialResult.Loss"/>.
 /// </para>
@@ -69,7 +71,11 @@ public sealed class BayesianTuner : ITuner
     /// <summary>Initializes a Bayesian tuner.</summary>
     /// <param name="searchSpace">The space to search.</param>
     /// <param name="seed">The seed of the initial design and the candidate sampling.</param>
-    public BayesianTuner(SearchSpace.SearchSpace searchSpace, int seed = 0)
+    /// <param name="startAtDefault">
+    /// Whether the first trial is the search space's default point. Worth it when the init values are a cheap, sound
+    /// start, as in DeepOpt's own spaces: a random first design can otherwise spend a short budget on a few huge trials.
+    /// </param>
+    public BayesianTuner(SearchSpace.SearchSpace searchSpace, int seed = 0, bool startAtDefault = false)
     {
         _searchSpace = searchSpace ?? throw new ArgumentNullException(nameof(searchSpace));
         _features = searchSpace.Features;
@@ -78,6 +84,11 @@ public sealed class BayesianTuner : ITuner
         int d = _features.Count;
         _initialTrials = Math.Clamp(d + 3, 5, 10);
         _design = _sampler.LatinHypercube(_initialTrials);
+        if (startAtDefault && d > 0)
+        {
+            _design[0] = [.. searchSpace.Default];
+        }
+
         _trustRegion = new TrustRegion(d);
 
         var columnGroup = new List<int>();

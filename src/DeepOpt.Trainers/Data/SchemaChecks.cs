@@ -113,12 +113,12 @@ internal static class SchemaChecks
     }
 
     private static string ExpectedFeatures(NetworkDesign design) =>
-        design.AcceptsTokens ? "text, or a vector of keys of UInt32"
+        design.AcceptsTokens ? "text, or a vector of keys (Byte, UInt16, UInt32 or UInt64)"
         : design.AcceptsImages ? "known-size vector of Single or an image" : "known-size vector of Single";
 
     private static string Fix(NetworkDesign design) => design.AcceptsTokens ? TokenFix : FeatureFix;
 
-    private const string TokenFix = "Give a text column, or tokens as keys with ml.Transforms.Text.TokenizeIntoWords followed by ml.Transforms.Conversion.MapValueToKey.";
+    private const string TokenFix = "Give a text column (LstmOptions.Tokenization splits it into words, characters or sub-words), or tokens as keys, for example from ml.Transforms.Text.TokenizeIntoWords followed by ml.Transforms.Conversion.MapValueToKey, or from TokenizeIntoCharactersAsKeys.";
 
     private static SchemaShape.Column? Find(SchemaShape shape, string name)
     {

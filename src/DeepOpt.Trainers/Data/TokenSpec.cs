@@ -11,7 +11,7 @@ internal enum TokenSource
     /// <summary>A text column, tokenised and mapped through a <see cref="DeepOpt.Trainers.Vocabulary"/>.</summary>
     Text,
 
-    /// <summary>A vector of keys of UInt32, as TokenizeIntoWords + MapValueToKey give; key k is id k + 1.</summary>
+    /// <summary>A vector of keys of Byte, UInt16, UInt32 or UInt64, mapped through a vocabulary of the keys training used.</summary>
     Keys,
 }
 
@@ -20,21 +20,24 @@ internal enum TokenSource
 /// ids of the tokens, truncated and padded with <see cref="Vocabulary.PaddingId"/> on the chosen sides.
 /// </summary>
 /// <param name="Source">Text or keys.</param>
-/// <param name="IdCount">The ids the embedding holds: padding, out-of-vocabulary, and one per word or key.</param>
+/// <param name="IdCount">The ids the embedding holds: padding, out-of-vocabulary, and one per token of the vocabulary.</param>
 /// <param name="Truncation">Which end of a long sequence loses tokens.</param>
 /// <param name="Padding">Which end of a short sequence gets padding.</param>
-/// <param name="Vocabulary">The words of a text column; null for keys and for text before the vocabulary is built.</param>
-internal sealed record TokenSpec(TokenSource Source, int IdCount, SequenceSide Truncation, SequenceSide Padding, Vocabulary? Vocabulary)
+/// <param name="Vocabulary">The tokens training used; null before it is built, and in models saved before key columns had one (key k was id k + 1).</param>
+/// <param name="KeyCount">The key type's count, for a key column (0 in models saved before it was recorded).</param>
+internal sealed record TokenSpec(TokenSource Source, int IdCount, SequenceSide Truncation, SequenceSide Padding, Vocabulary? Vocabulary, ulong KeyCount = 0)
 {
     /// <summary>Ids are stored as floats, which hold integers exactly up to 2^24.</summary>
     public const int MaxIds = 1 << 24;
 
+    private static readonly Type[] s_keyTypes = [typeof(byte), typeof(ushort), typeof(uint), typeof(ulong)];
+
     /// <summary>Whether a column of this estimator-level shape holds tokens.</summary>
     public static bool Accepts(SchemaShape.Column column) =>
         (column.Kind == SchemaShape.Column.VectorKind.Scalar && column.ItemType is TextDataViewType)
-        || (column.Kind != SchemaShape.Column.VectorKind.Scalar && column.IsKey && column.ItemType == NumberDataViewType.UInt32);
+        || (column.Kind != SchemaShape.Column.VectorKind.Scalar && column.IsKey && s_keyTypes.Contains(column.ItemType.RawType));
 
-    /// <summary>The spec of a token column, its vocabulary still to build for text; null when the column holds no tokens.</summary>
+    /// <summary>The spec of a token column, its vocabulary still to build; null when the column holds no tokens.</summary>
     public static FeatureSpec? FromColumn(DataViewSchema.Column column, LstmOptions options)
     {
         if (column.Type is TextDataViewType)
@@ -42,65 +45,62 @@ internal sealed record TokenSpec(TokenSource Source, int IdCount, SequenceSide T
             return new FeatureSpec(column.Name, options.MaxSequenceLength, null, new TokenSpec(TokenSource.Text, 0, options.Truncation, options.Padding, null));
         }
 
-        if (column.Type is VectorDataViewType { ItemType: KeyDataViewType key } && key.RawType == typeof(uint))
-        {
-            if (key.Count > (ulong)(MaxIds - Vocabulary.FirstWordId))
-            {
-                throw SchemaChecks.Mismatch(SchemaChecks.FeatureRole, column.Name, $"keys of at most {MaxIds - Vocabulary.FirstWordId} values", $"keys of {key.Count} values", "Limit the keys with MapValueToKey's maximumNumberOfKeys.");
-            }
-
-            return new FeatureSpec(column.Name, options.MaxSequenceLength, null, new TokenSpec(TokenSource.Keys, (int)key.Count + Vocabulary.FirstWordId, options.Truncation, options.Padding, null));
-        }
-
-        return null;
+        return TokenColumn.IsKeyVector(column.Type, out var key)
+            ? new FeatureSpec(column.Name, options.MaxSequenceLength, null, new TokenSpec(TokenSource.Keys, 0, options.Truncation, options.Padding, null, key.Count))
+            : null;
     }
 
-    /// <summary>Builds the vocabulary of a text column from the training data; a key spec is returned as it is.</summary>
+    /// <summary>Builds the vocabulary of a token column from the training data.</summary>
     public static FeatureSpec Fit(IDataView data, FeatureSpec spec, LstmOptions options, string what)
     {
         var tokens = spec.Tokens!;
-        if (tokens.Source != TokenSource.Text)
+        var column = data.Schema[spec.ColumnName];
+        var tokenizer = tokens.Source == TokenSource.Text ? new TextTokenizer(options.Tokenization, options.LowerCase, options.CharacterNGramLength, options.WordNGramLength) : null;
+        var words = Vocabulary.Count(data, column, tokenizer, options.MaxVocabularySize, options.MinFrequency, out long count);
+        if (count > 0 && words.Length == 0)
         {
-            return spec;
+            throw new ArgumentOutOfRangeException(nameof(LstmOptions.MinFrequency), options.MinFrequency, $"No token of features column '{spec.ColumnName}' occurs `MinFrequency` ({options.MinFrequency}) times in the {what}, so the vocabulary is empty. Lower `MinFrequency`.");
         }
 
-        var vocabulary = Vocabulary.Build(data, data.Schema[spec.ColumnName], options.MaxVocabularySize, options.MinFrequency, options.LowerCase, out long count);
-        if (count > 0 && vocabulary.Words.Count == 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(LstmOptions.MinFrequency), options.MinFrequency, $"No word of features column '{spec.ColumnName}' occurs `MinFrequency` ({options.MinFrequency}) times in the {what}, so the vocabulary is empty. Lower `MinFrequency`.");
-        }
-
+        var vocabulary = tokens.Source == TokenSource.Text
+            ? new Vocabulary(words, options.LowerCase, options.Tokenization, options.CharacterNGramLength, options.WordNGramLength)
+            : new Vocabulary(words, lowerCase: false);
         return spec with { Tokens = tokens with { IdCount = vocabulary.IdCount, Vocabulary = vocabulary } };
     }
+
+    /// <summary>The key type's count, also for models saved before it was recorded.</summary>
+    private ulong Keys => KeyCount > 0 ? KeyCount : (ulong)(IdCount - Vocabulary.FirstWordId);
 
     /// <summary>Whether a column of this type can be read with this spec.</summary>
     public bool Fits(DataViewType type) => Source == TokenSource.Text
         ? type is TextDataViewType
-        : type is VectorDataViewType { ItemType: KeyDataViewType key } && key.RawType == typeof(uint) && key.Count == (ulong)(IdCount - Vocabulary.FirstWordId);
+        : TokenColumn.IsKeyVector(type, out var key) && key.Count == Keys && (Vocabulary != null || key.RawType == typeof(uint));
 
     /// <summary>What the column must hold, for messages.</summary>
-    public string Describe() => Source == TokenSource.Text ? "text" : $"vector of keys of {IdCount - Vocabulary.FirstWordId} values";
+    public string Describe() => Source == TokenSource.Text ? "text" : $"vector of keys of {Keys} values";
 
     /// <summary>A reader of the current row's token ids into <paramref name="length"/> floats.</summary>
     public FeatureSpec.Reader CreateReader(DataViewRow row, DataViewSchema.Column column, int length)
     {
         var ids = new List<int>();
-        if (Source == TokenSource.Text)
+        if (Vocabulary is { } vocabulary)
         {
-            var vocabulary = Vocabulary ?? throw new InvalidOperationException($"Features column '{column.Name}' has no vocabulary yet.");
-            var getter = row.GetGetter<ReadOnlyMemory<char>>(column);
-            var tokenizer = new Tokenizer(vocabulary.LowerCase);
-            var text = default(ReadOnlyMemory<char>);
-            Tokenizer.TokenHandler add = token => ids.Add(vocabulary.IdOf(token));
+            var read = TokenColumn.Open(row, column, Source == TokenSource.Text ? vocabulary.CreateTokenizer() : null);
+            TextTokenizer.TokenHandler add = token => ids.Add(vocabulary.IdOf(token));
             return (target, offset) =>
             {
-                getter(ref text);
                 ids.Clear();
-                tokenizer.Split(text.Span, add);
+                read(add);
                 Place(ids, target, offset, length);
             };
         }
 
+        if (Source == TokenSource.Text)
+        {
+            throw new InvalidOperationException($"Features column '{column.Name}' has no vocabulary yet.");
+        }
+
+        // A model saved before key columns had a vocabulary: key k is id k + 1, a missing key out of vocabulary.
         var keyGetter = row.GetGetter<VBuffer<uint>>(column);
         var keys = default(VBuffer<uint>);
         return (target, offset) =>

@@ -111,8 +111,14 @@ internal sealed class Distillation : IDisposable
             return $"keeps the {teacher.Truncation.ToString().ToLowerInvariant()} of long sequences and the student the {student.Truncation.ToString().ToLowerInvariant()} (`Truncation`)";
         }
 
-        // Keys are numbered by the MapValueToKey both were given; only their count can be checked.
-        return teacher.Source == TokenSource.Keys && teacher.IdCount != student.IdCount
+        if (teacher.Vocabulary is { } theirs && student.Vocabulary is { } ours)
+        {
+            return theirs.SplitsLike(ours) ? null
+                : $"splits text into {theirs.Describe()} and the student into {ours.Describe()} (`Tokenization`, `LowerCase`, `WordNGramLength`, `CharacterNGramLength`)";
+        }
+
+        // A model saved before key columns had a vocabulary reads key k as id k + 1; only the same kind of model can match it.
+        return teacher.Vocabulary != null || student.Vocabulary != null || teacher.IdCount != student.IdCount
             ? $"reads {teacher.Describe()} and the student {student.Describe()}"
             : null;
     }

@@ -96,6 +96,12 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
             throw new ArgumentOutOfRangeException(nameof(DeepTrainerOptions.BatchSize), Options.BatchSize, $"The training data has {train.Count} rows{(validation != null && Context.ValidationSet == null ? " after the validation split" : "")}, fewer than `BatchSize` ({Options.BatchSize}). Lower `BatchSize` or give more rows.");
         }
 
+        using var channel = _environment.Start("DeepOpt");
+        if (all.Spec.Tokens != null && VocabularyCheck.Warning(train, validation, Options.FeatureColumnName) is { } warning)
+        {
+            MlNetInternals.Warning(channel, warning);
+        }
+
         var design = NetworkDesign.Of(Options);
         var options = design.ForFeatures(all.Spec);
         TaskLoss.ClassWeights(Options, Task, all.ClassCount, train.Targets);
@@ -106,7 +112,6 @@ public abstract class DeepTrainerBase<TOptions> : IEstimator<DeepPredictionTrans
 
         var device = Devices.Resolve(Options.Device);
         int width = Task == PredictionKind.MulticlassClassification ? all.ClassCount : 1;
-        using var channel = _environment.Start("DeepOpt");
         var (network, history) = TrainingEngine.Fit(
             () => NetworkDesign.Of(options).Build(all.FeatureSize, width), train, validation, options, Task, _seed, device, message => MlNetInternals.Info(channel, message), Context, fineTuning);
         var description = new ModelDescription(Task, all.ClassCount, all.Spec, keyValues, options.Clone(), history);

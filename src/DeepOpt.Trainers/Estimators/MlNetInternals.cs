@@ -36,8 +36,13 @@ internal static class MlNetInternals
     public static SchemaShape Shape(DataViewSchema schema) => (SchemaShape)s_createShape.Invoke(null, new object[] { schema })!;
 
     /// <summary>Writes an informational message to MLContext's log.</summary>
-    public static void Info(IChannel channel, string message) =>
-        channel.Send((ChannelMessage)s_message.Invoke(new object[] { ChannelMessageKind.Info, MessageSensitivity.None, message }));
+    public static void Info(IChannel channel, string message) => Send(channel, ChannelMessageKind.Info, message);
+
+    /// <summary>Writes a warning to MLContext's log.</summary>
+    public static void Warning(IChannel channel, string message) => Send(channel, ChannelMessageKind.Warning, message);
+
+    private static void Send(IChannel channel, ChannelMessageKind kind, string message) =>
+        channel.Send((ChannelMessage)s_message.Invoke(new object[] { kind, MessageSensitivity.None, message }));
 
     private static NotSupportedException Unsupported(string member) =>
         new($"DeepOpt needs ML.NET's {member}, which this version of Microsoft.ML lacks. Use Microsoft.ML 5.0.1.");

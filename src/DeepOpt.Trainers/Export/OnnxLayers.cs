@@ -40,7 +40,6 @@ internal static class OnnxLayers
         _ => throw new NotSupportedException($"The ONNX export does not know the layer {module.GetType().Name}."),
     };
 
-    /// <summary>A convolution block: main path, optional 1×1 shortcut added before the last activation, then pooling.</summary>
     /// <summary>ResNet's basic block: conv, bn, ReLU, conv, bn, plus the shortcut (the input, or its 1×1 conv and bn), then ReLU.</summary>
     private static string Residual(OnnxGraph g, BasicBlock block, string x)
     {
@@ -50,6 +49,7 @@ internal static class OnnxLayers
         return g.Node("Relu", [g.Node("Add", [main, shortcut])]);
     }
 
+    /// <summary>A convolution block: main path, optional 1×1 shortcut added before the last activation, then pooling.</summary>
     private static string Block(OnnxGraph g, ConvBlock block, string x)
     {
         var children = block.named_children().ToDictionary(c => c.name, c => c.module);

@@ -118,6 +118,10 @@ internal static class OnnxNetworks
         string lengths = g.Node("Cast", [steps], ("to", (long)TensorProto.Types.DataType.Int32));
         string embedded = g.Node("Mul", [g.Node("Gather", [g.Weight(Child(network, "embedding").parameters().Single(), "embedding"), front]), g.Node("Unsqueeze", [mask, g.Longs(2)])]);
         string sequence = g.Node("Transpose", [embedded], ("perm", new long[] { 1, 0, 2 })); // steps first, as ONNX's operators read
+        if (network.named_children().Any(c => c.name == "conv"))
+        {
+            sequence = Convolutions(g, (TokenConvolution)Child(network, "conv"), sequence);
+        }
 
         var recurrent = Child(network, "recurrent").named_children().ToDictionary(c => c.name, c => c.module);
         string[] outputs = [];
@@ -129,17 +133,48 @@ internal static class OnnxNetworks
         }
 
         // Pooling reads a row's own positions only: (steps, rows, 1), true before the row's length.
-        string valid = g.Node("Unsqueeze", [g.Node("Less", [g.Node("Unsqueeze", [positions, g.Longs(1)]), g.Node("Unsqueeze", [steps, g.Longs(0)])]), g.Longs(2)]);
+        string stepColumn = g.Node("Unsqueeze", [positions, g.Longs(1)]);
+        string valid = g.Node("Unsqueeze", [g.Node("Less", [stepColumn, g.Node("Unsqueeze", [steps, g.Longs(0)])]), g.Longs(2)]);
+        string Masked(string at) => g.Node("Mul", [sequence, g.Node("Cast", [at], ("to", (long)Float))]);
+        string Mean() => g.Node("Div", [g.Node("ReduceSum", [Masked(valid), g.Longs(0)], ("keepdims", 0L)), g.Node("Unsqueeze", [steps, g.Longs(1)])]);
+        string Max() => g.Node("ReduceMax", [g.Node("Where", [valid, sequence, g.Floats([float.NegativeInfinity], 1)]), g.Longs(0)], ("keepdims", 0L));
         string pooled = options.Pooling switch
         {
             // The forward state after the last token, joined with the backward state after the first.
-            SequencePoolingKind.Last => g.Node("Reshape", [g.Node("Transpose", [outputs[1]], ("perm", new long[] { 1, 0, 2 })), g.Longs(0, -1)]),
-            SequencePoolingKind.Mean => g.Node("Div", [
-                g.Node("ReduceSum", [g.Node("Mul", [sequence, g.Node("Cast", [valid], ("to", (long)Float))]), g.Longs(0)], ("keepdims", 0L)),
-                g.Node("Unsqueeze", [steps, g.Longs(1)])]),
-            _ => g.Node("ReduceMax", [g.Node("Where", [valid, sequence, g.Floats([float.NegativeInfinity], 1)]), g.Longs(0)], ("keepdims", 0L)),
+            SequencePoolingKind.Last when options.RecurrentLayers > 0 => g.Node("Reshape", [g.Node("Transpose", [outputs[1]], ("perm", new long[] { 1, 0, 2 })), g.Longs(0, -1)]),
+            SequencePoolingKind.Last => g.Node("ReduceSum", [
+                Masked(g.Node("Unsqueeze", [g.Node("Equal", [stepColumn, g.Node("Unsqueeze", [g.Node("Sub", [steps, g.Floats([1f], 1)]), g.Longs(0)])]), g.Longs(2)])),
+                g.Longs(0)], ("keepdims", 0L)),
+            SequencePoolingKind.Mean => Mean(),
+            SequencePoolingKind.Max => Max(),
+            SequencePoolingKind.MeanMax => g.Node("Concat", [Mean(), Max()], ("axis", 1L)),
+            _ => Attention(g, ((SequencePooling)Child(network, "pool")).Attention!.Value, sequence, valid),
         };
         return OnnxLayers.Apply(g, Child(network, "head"), pooled);
+    }
+
+    /// <summary>The token convolutions on (steps, rows, channels): each kernel padded as DeepOpt pads it, joined, then the activation.</summary>
+    private static string Convolutions(OnnxGraph g, TokenConvolution convolution, string sequence)
+    {
+        string channelsFirst = g.Node("Transpose", [sequence], ("perm", new long[] { 1, 2, 0 }));
+        var outputs = convolution.KernelSizes.Select(size =>
+        {
+            var kernel = convolution.Kernel(size);
+            var (before, after) = TokenConvolution.Padding(size);
+            return g.Node("Conv", [channelsFirst, g.Weight(kernel.weight!, "conv"), g.Weight(kernel.bias!, "conv_bias")], ("kernel_shape", new long[] { size }), ("pads", new[] { before, after }));
+        }).ToArray();
+        string joined = OnnxLayers.Apply(g, convolution.Activation, g.Node("Concat", outputs, ("axis", 1L)));
+        return g.Node("Transpose", [joined], ("perm", new long[] { 2, 0, 1 }));
+    }
+
+    /// <summary>Attention pooling on (steps, rows, channels): softmax over a row's steps of score(tanh(project(x))).</summary>
+    private static string Attention(OnnxGraph g, (TorchSharp.Modules.Linear Project, TorchSharp.Modules.Linear Score) attention, string sequence, string valid)
+    {
+        using var projectWeight = attention.Project.weight!.t().contiguous();
+        using var scoreWeight = attention.Score.weight!.t().contiguous();
+        string projected = g.Node("Tanh", [g.Node("Add", [g.Node("MatMul", [sequence, g.Weight(projectWeight, "attention")]), g.Weight(attention.Project.bias!, "attention_bias")])]);
+        string scores = g.Node("Where", [valid, g.Node("MatMul", [projected, g.Weight(scoreWeight, "attention_score")]), g.Floats([float.NegativeInfinity], 1)]);
+        return g.Node("ReduceSum", [g.Node("Mul", [sequence, g.Node("Softmax", [scores], ("axis", 0L))]), g.Longs(0)], ("keepdims", 0L));
     }
 
     private static nn.Module Child(nn.Module module, string name) =>

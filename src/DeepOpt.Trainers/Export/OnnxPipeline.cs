@@ -90,6 +90,11 @@ internal static class OnnxPipeline
         var estimators = new List<IEstimator<ITransformer>>();
         if (features.Tokens is { Source: TokenSource.Text, Vocabulary: { } vocabulary })
         {
+            if (vocabulary.Tokenization != TokenizationKind.Words || vocabulary.WordNGramLength > 1)
+            {
+                throw new NotSupportedException($"Features column '{features.ColumnName}' is split into {vocabulary.Describe()} (`Tokenization`, `WordNGramLength`), and ML.NET has no ONNX-exportable transform that gives the same token sequence. Export with ml.Model.ConvertToOnnx, which reads token ids, or train on single words.");
+            }
+
             if (vocabulary.Words.Count == 0)
             {
                 throw new NotSupportedException($"The vocabulary of features column '{features.ColumnName}' is empty (the training text had no words), so there is nothing for ML.NET's MapValueToKey to map. Export with ml.Model.ConvertToOnnx instead.");
@@ -108,6 +113,13 @@ internal static class OnnxPipeline
             input = temporary("Tokens");
             var keyData = ml.Data.LoadFromEnumerable(vocabulary.Words.Select(w => new VocabularyWord { Word = w }));
             estimators.Add(ml.Transforms.Conversion.MapValueToKey(input, words, keyData: keyData));
+        }
+        else if (features.Tokens is { Source: TokenSource.Keys } && TokenColumn.IsKeyVector(schema[input].Type, out var key) && key.RawType != typeof(uint))
+        {
+            // The graph reads keys as UInt32; ML.NET's ConvertType gives a key column's raw values.
+            string keys = temporary("Keys");
+            estimators.Add(ml.Transforms.Conversion.ConvertType(keys, input, DataKind.UInt32));
+            input = keys;
         }
         else if (features.Image is { } image)
         {

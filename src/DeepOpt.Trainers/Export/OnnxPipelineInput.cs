@@ -1,5 +1,6 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
+using System.Globalization;
 using Onnx;
 
 namespace DeepOpt.Trainers;
@@ -11,8 +12,10 @@ namespace DeepOpt.Trainers;
 /// <list type="bullet">
 /// <item>A feature vector: read as it is.</item>
 /// <item>Images: ExtractPixels' red, green and blue planes (0–255); a grey network takes 0.299 R + 0.587 G + 0.114 B.</item>
-/// <item>Tokens: a variable-length vector of keys of UInt32 (MapValueToKey's), key k being token id k + 1 (so a
-/// missing key, 0, is the out-of-vocabulary id), truncated on the model's side and padded to its sequence length.</item>
+/// <item>Tokens: a variable-length vector of keys as UInt32. For text, MapValueToKey's keys of the vocabulary's words,
+/// key k being token id k + 1 (so a missing key, 0, is the out-of-vocabulary id); for a key column, its keys, looked up
+/// in a table of the vocabulary's ids (a key training never saw, or a missing one, is the out-of-vocabulary id). Then
+/// truncated on the model's side and padded to its sequence length.</item>
 /// </list>
 /// </summary>
 internal static class OnnxPipelineInput
@@ -51,7 +54,9 @@ internal static class OnnxPipelineInput
 
     private static string TokenIds(OnnxGraph g, TokenSpec tokens, long length, string keys)
     {
-        string ids = g.Node("Add", [g.Node("Cast", [keys], ("to", (long)Float)), g.Floats([1f], 1)]);
+        string ids = tokens is { Source: TokenSource.Keys, Vocabulary: { } vocabulary }
+            ? KeyIds(g, vocabulary, keys)
+            : g.Node("Add", [g.Node("Cast", [keys], ("to", (long)Float)), g.Floats([1f], 1)]);
         string kept = tokens.Truncation == SequenceSide.Start
             ? g.Node("Slice", [ids, g.Longs(-length), g.Longs(long.MaxValue), g.Longs(1)])
             : g.Node("Slice", [ids, g.Longs(0), g.Longs(length), g.Longs(1)]);
@@ -60,5 +65,22 @@ internal static class OnnxPipelineInput
         string count = g.Node("Slice", [g.Node("Shape", [kept]), g.Longs(1), g.Longs(2)]);
         string pads = g.Node("Concat", [g.Longs(0, 0, 0), g.Node("Sub", [g.Longs(length), count])], ("axis", 0L));
         return g.Node("Pad", [kept, pads]);
+    }
+
+    /// <summary>Each key's id through a table indexed by key; keys above the largest one training saw read its last, out-of-vocabulary entry.</summary>
+    private static string KeyIds(OnnxGraph g, Vocabulary vocabulary, string keys)
+    {
+        var known = vocabulary.Words.Select((word, i) => (Key: long.Parse(word, CultureInfo.InvariantCulture), Id: Vocabulary.FirstWordId + i)).ToList();
+        long last = known.Max(k => k.Key) + 1;
+        if (last > TokenSpec.MaxIds)
+        {
+            throw new NotSupportedException($"The key column's vocabulary holds key {last - 1}; an ONNX lookup table that large is not written. Number the keys densely (MapValueToKey) before training, or export with ml.Model.ConvertToOnnx and give token ids.");
+        }
+
+        var table = new float[last + 1];
+        Array.Fill(table, Vocabulary.UnknownId);
+        known.ForEach(k => table[k.Key] = k.Id);
+        string index = g.Node("Min", [g.Node("Cast", [keys], ("to", (long)TensorProto.Types.DataType.Int64)), g.Longs(last)]);
+        return g.Node("Gather", [g.Floats(table, table.Length), index]);
     }
 }

@@ -9,15 +9,17 @@ using static TorchSharp.torch.nn;
 namespace DeepOpt.Trainers;
 
 /// <summary>
-/// A recurrent sequence classifier over rows of token ids stored as floats: an embedding (embedding, padding id 0),
-/// optional spatial dropout, stacked LSTM or GRU layers (recurrent.fwd0, recurrent.bwd0 when bidirectional, fwd1, …),
-/// pooling, and a head (dense, denseAct, drop, out).
+/// A sequence classifier over rows of token ids stored as floats: an embedding (embedding, padding id 0), optional
+/// spatial and token dropout, optional token convolutions (conv, see <see cref="TokenConvolution"/>), zero or more
+/// stacked LSTM or GRU layers (recurrent.fwd0, recurrent.bwd0 when bidirectional, fwd1, …), pooling (pool, see
+/// <see cref="SequencePooling"/>), and a head (dense, denseAct, drop, out).
 /// </summary>
 /// <remarks>
 /// Each row's tokens are moved to its front and the batch is cut to its longest row. The forward direction reads a row
 /// from its first token, so its outputs at tokens never depend on the padding after them; the backward direction reads
 /// each row reversed within its own length, and its outputs are put back in order. Pooling reads token positions only.
-/// So the padded length and side never change a row's output, exactly. Packed sequences give the same outputs; they
+/// Convolutions read the zero embeddings after a row's tokens as their own zero padding. So the padded length and side
+/// never change a row's output, exactly. Packed sequences give the same outputs; they
 /// are not used because a training step over them (32 rows of about 100 tokens) was slower on the CPU in every
 /// measurement on our shared machine, in PyTorch 1.13 and TorchSharp 0.107 alike (bench/README.md).
 /// </remarks>
@@ -25,18 +27,23 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>, IBlockNetwork, IOwnI
 {
     [ComponentName(Name = "embedding")]
     private readonly Embedding _embedding;
+    [ComponentName(Name = "conv")]
+    private readonly TokenConvolution? _convolution;
     [ComponentName(Name = "recurrent")]
     private readonly ModuleDict<Module> _recurrent;
+    [ComponentName(Name = "pool")]
+    private readonly SequencePooling _pooling;
     [ComponentName(Name = "head")]
     private readonly Sequential _head;
     [ComponentName(Name = "spatialDrop")]
     private readonly SeededDropout _spatialDropout;
     [ComponentName(Name = "layerDrop")]
     private readonly SeededDropout _layerDropout;
+    [ComponentName(Name = "tokenDrop")]
+    private readonly SeededDropout _tokenDropout;
     private readonly RecurrentCellKind _cell;
     private readonly WeightInitKind _inputWeightInit;
     private readonly WeightInitKind _recurrentWeightInit;
-    private readonly SequencePoolingKind _pooling;
     private readonly int _layers;
     private readonly bool _bidirectional;
     private readonly int _hiddenSize;
@@ -54,29 +61,38 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>, IBlockNetwork, IOwnI
 
         _spatialDropout = new SeededDropout(options.SpatialDropout);
         _layerDropout = new SeededDropout(options.LayerDropout);
+        _tokenDropout = new SeededDropout(options.TokenDropout);
         _cell = options.Cell;
         _inputWeightInit = options.WeightInit;
         _recurrentWeightInit = options.RecurrentWeightInit;
-        _pooling = options.Pooling;
         _layers = options.RecurrentLayers;
         _bidirectional = options.Bidirectional;
         _hiddenSize = options.HiddenSize;
         _embedding = Embedding(options.IdCount, options.EmbeddingSize, padding_idx: Vocabulary.PaddingId);
+        long width = options.EmbeddingSize;
+        if (options.ConvolutionFilters > 0)
+        {
+            _convolution = new TokenConvolution(width, options.ConvolutionFilters, options.ConvolutionKernelSizes, options.Activation, options.LeakyReluSlope);
+            width = _convolution.OutputSize;
+        }
+
         int directions = _bidirectional ? 2 : 1;
         var layers = new List<(string, Module)>();
         for (int i = 0; i < _layers; i++)
         {
-            long inputSize = i == 0 ? options.EmbeddingSize : (long)options.HiddenSize * directions;
-            layers.Add(($"fwd{i}", Cell(options, inputSize)));
+            layers.Add(($"fwd{i}", Cell(options, width)));
             if (_bidirectional)
             {
-                layers.Add(($"bwd{i}", Cell(options, inputSize)));
+                layers.Add(($"bwd{i}", Cell(options, width)));
             }
+
+            width = (long)options.HiddenSize * directions;
         }
 
         _recurrent = ModuleDict(layers.ToArray());
+        _pooling = new SequencePooling(options.Pooling, width);
+        width = _pooling.OutputSize;
         var head = new List<(string, Module<Tensor, Tensor>)>();
-        long width = (long)options.HiddenSize * directions;
         if (options.DenseUnits > 0)
         {
             head.Add(("dense", Linear(width, options.DenseUnits)));
@@ -90,7 +106,13 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>, IBlockNetwork, IOwnI
         }
 
         head.Add(("out", Linear(width, outputSize)));
-        Blocks = [["embedding."], .. Enumerable.Range(0, _layers).Select(i => new[] { $"recurrent.fwd{i}.", $"recurrent.bwd{i}." }), .. options.DenseUnits > 0 ? new[] { new[] { "head.dense." } } : [], ["head.out."]];
+        Blocks = [
+            ["embedding."],
+            .. _convolution is null ? Array.Empty<string[]>() : [["conv."]],
+            .. Enumerable.Range(0, _layers).Select(i => new[] { $"recurrent.fwd{i}.", $"recurrent.bwd{i}." }),
+            .. options.Pooling == SequencePoolingKind.Attention ? [["pool."]] : Array.Empty<string[]>(),
+            .. options.DenseUnits > 0 ? [["head.dense."]] : Array.Empty<string[]>(),
+            ["head.out."]];
         _head = Sequential(head);
         RegisterComponents();
     }
@@ -118,11 +140,21 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>, IBlockNetwork, IOwnI
             x = x * _spatialDropout.forward(torch.ones(x.shape[0], 1, x.shape[2], device: x.device));
         }
 
+        if (training && _tokenDropout.Probability > 0)
+        {
+            x = x * _tokenDropout.forward(torch.ones(x.shape[0], x.shape[1], 1, device: x.device));
+        }
+
+        if (_convolution is not null)
+        {
+            x = _convolution.forward(x);
+        }
+
         // An empty row reads one padding token (a zero embedding), so every row has an output.
         var steps = lengths.clamp_min(one).unsqueeze(1);
         var positions = torch.arange(longest, device: x.device).unsqueeze(0);
         var valid = positions.lt(steps);
-        var reversed = _bidirectional ? torch.where(valid, steps.sub(one).sub(positions), positions) : null;
+        var reversed = _bidirectional && _layers > 0 ? torch.where(valid, steps.sub(one).sub(positions), positions) : null;
         Tensor? backward = null;
         for (int i = 0; i < _layers; i++)
         {
@@ -142,7 +174,7 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>, IBlockNetwork, IOwnI
             x = torch.cat(new[] { forwardOutputs, backward }, 2);
         }
 
-        return _head.forward(Pool(x, backward, valid, steps));
+        return _head.forward(_pooling.Pool(x, () => Last(x, backward, steps), valid, steps));
     }
 
     private static Tensor Run(Module layer, Tensor input) =>
@@ -152,27 +184,16 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>, IBlockNetwork, IOwnI
     private static Tensor Reverse(Tensor sequence, Tensor reversed) =>
         sequence.gather(1, reversed.unsqueeze(-1).expand(sequence.shape[0], sequence.shape[1], sequence.shape[2]));
 
-    private Tensor Pool(Tensor outputs, Tensor? backward, Tensor valid, Tensor steps)
+    /// <summary>
+    /// The output after each row's last token: with recurrent layers, the forward state after the last token joined
+    /// with the backward state after the first; without, the last token's embedding or convolution output.
+    /// </summary>
+    private Tensor Last(Tensor outputs, Tensor? backward, Tensor steps)
     {
-        switch (_pooling)
-        {
-            case SequencePoolingKind.Last:
-                // The forward state after the last token, joined with the backward state after the first.
-                var forwardOutputs = outputs.narrow(2, 0, _hiddenSize);
-                using (Scalar one = 1.ToScalar())
-                {
-                    var last = forwardOutputs.gather(1, steps.sub(one).unsqueeze(-1).expand(outputs.shape[0], 1, _hiddenSize)).squeeze(1);
-                    return backward is null ? last : torch.cat(new[] { last, backward.select(1, 0) }, 1);
-                }
-
-            case SequencePoolingKind.Mean:
-                return (outputs * valid.unsqueeze(-1).to(outputs.dtype)).sum(1) / steps.to(outputs.dtype);
-            default:
-                using (Scalar lowest = float.NegativeInfinity.ToScalar())
-                {
-                    return outputs.masked_fill(valid.logical_not().unsqueeze(-1), lowest).amax(1);
-                }
-        }
+        long width = _layers > 0 ? _hiddenSize : outputs.shape[2];
+        using Scalar one = 1.ToScalar();
+        var last = outputs.narrow(2, 0, width).gather(1, steps.sub(one).unsqueeze(-1).expand(outputs.shape[0], 1, width)).squeeze(1);
+        return backward is null ? last : torch.cat(new[] { last, backward.select(1, 0) }, 1);
     }
 
     /// <summary>
@@ -204,7 +225,10 @@ internal sealed class LstmNetwork : Module<Tensor, Tensor>, IBlockNetwork, IOwnI
         if (disposing)
         {
             _embedding.Dispose();
+            _convolution?.Dispose();
             _recurrent.Dispose();
+            _pooling.Dispose();
+            _tokenDropout.Dispose();
             _head.Dispose();
             _spatialDropout.Dispose();
             _layerDropout.Dispose();

@@ -25,6 +25,21 @@ public class TunerQualityTests
     }
 
     [TestMethod]
+    public void BayesianTuner_StartAtDefault_ProposesTheInitValuesFirstThenTheSameDesign()
+    {
+        var space = TestObjectives.BraninSpace();
+        var plain = TestObjectives.Run(new BayesianTuner(space, 4), TestObjectives.Branin, 6).Proposals;
+        var fromDefault = TestObjectives.Run(new BayesianTuner(space, 4, startAtDefault: true), TestObjectives.Branin, 6).Proposals;
+        static bool Near(double[] a, double[] b) => a.Zip(b).All(p => Math.Abs(p.First - p.Second) < 1e-9);
+        Assert.IsTrue(Near(space.Default, space.MappingToFeatureSpace(fromDefault[0])), "the first trial is the default point");
+        Assert.IsFalse(Near(space.Default, space.MappingToFeatureSpace(plain[0])), "without the flag the design starts elsewhere");
+        for (int i = 1; i < 5; i++)
+        {
+            Assert.IsTrue(Near(space.MappingToFeatureSpace(plain[i]), space.MappingToFeatureSpace(fromDefault[i])), $"design point {i}");
+        }
+    }
+
+    [TestMethod]
     public void CostFrugalTuner_Branin50Trials_BeatsRandomSearch()
     {
         double random = MedianBestAt50((s, seed) => new RandomSearchTuner(s, seed));

@@ -13,13 +13,13 @@ public sealed class VocabularyTests
     private Vocabulary Build(int maxSize, int minFrequency, bool lowerCase, params string[] texts)
     {
         var data = _ml.Data.LoadFromEnumerable(texts.Select(t => new TextRow { Text = t }));
-        return Vocabulary.Build(data, data.Schema["Text"], maxSize, minFrequency, lowerCase, out _);
+        return new Vocabulary(Vocabulary.Count(data, data.Schema["Text"], new TextTokenizer(TokenizationKind.Words, lowerCase, 1), maxSize, minFrequency, out _), lowerCase);
     }
 
     private static List<string> Tokens(string text, bool lowerCase)
     {
         var tokens = new List<string>();
-        new Tokenizer(lowerCase).Split(text, token => tokens.Add(token.ToString()));
+        new TextTokenizer(TokenizationKind.Words, lowerCase, 1).Split(text, token => tokens.Add(token.ToString()));
         return tokens;
     }
 

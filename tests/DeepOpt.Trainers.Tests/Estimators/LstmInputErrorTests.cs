@@ -93,7 +93,11 @@ public sealed class LstmInputErrorTests
     [DataRow("SpatialDropout", "`SpatialDropout` must be in [0, 1), but got 1.")]
     [DataRow("MaxSequenceLength", "`MaxSequenceLength` must be 1 or more, but got 0.")]
     [DataRow("MaxVocabularySize", "`MaxVocabularySize` must be at most 16777214, but got 2147483647.")]
-    [DataRow("RecurrentLayers", "`RecurrentLayers` must be 1 or more, but got 0.")]
+    [DataRow("RecurrentLayers", "`RecurrentLayers` must be 0 or more, but got -1.")]
+    [DataRow("TokenDropout", "`TokenDropout` must be in [0, 1), but got 1.")]
+    [DataRow("ConvolutionKernelSizes", "`ConvolutionKernelSizes` must hold one or more different sizes of 1 or more, but got [3, 3].")]
+    [DataRow("CharacterNGramLength", "`CharacterNGramLength` must be in [1, 8], but got 9.")]
+    [DataRow("WordNGramLength", "`WordNGramLength` must be in [1, 4], but got 0.")]
     public void Constructor_BadOption_ThrowsNamingTheOption(string option, string message)
     {
         var options = Options();
@@ -103,7 +107,11 @@ public sealed class LstmInputErrorTests
             case "SpatialDropout": options.SpatialDropout = 1; break;
             case "MaxSequenceLength": options.MaxSequenceLength = 0; break;
             case "MaxVocabularySize": options.MaxVocabularySize = int.MaxValue; break;
-            default: options.RecurrentLayers = 0; break;
+            case "TokenDropout": options.TokenDropout = 1; break;
+            case "ConvolutionKernelSizes": options.ConvolutionKernelSizes = [3, 3]; break;
+            case "CharacterNGramLength": options.CharacterNGramLength = 9; break;
+            case "WordNGramLength": options.WordNGramLength = 0; break;
+            default: options.RecurrentLayers = -1; break;
         }
 
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => _ml.MulticlassClassification.Trainers.Lstm(options));

@@ -105,6 +105,28 @@ public sealed class OnnxExportTests
     }
 
     [TestMethod]
+    [DataRow(4, "2,3", 1, true, SequencePoolingKind.Attention)]
+    [DataRow(6, "3", 0, false, SequencePoolingKind.MeanMax)]
+    [DataRow(0, "3", 0, false, SequencePoolingKind.Last)]
+    [DataRow(0, "3", 0, false, SequencePoolingKind.Attention)]
+    [DataRow(3, "1,4", 1, false, SequencePoolingKind.Last)]
+    public void Recurrent_ConvolutionsAttentionAndNoRecurrence_MatchDeepOpt(int filters, string kernels, int layers, bool bidirectional, SequencePoolingKind pooling)
+    {
+        var ml = new MLContext(seed: 1);
+        using var model = ml.MulticlassClassification.Trainers.Lstm(new LstmOptions
+        {
+            FeatureColumnName = "Text", MaxSequenceLength = WordOrder.MaxWords + 2, EmbeddingSize = 8, HiddenSize = 8, Cell = RecurrentCellKind.Gru,
+            Bidirectional = bidirectional, Pooling = pooling, RecurrentLayers = layers, ConvolutionFilters = filters,
+            ConvolutionKernelSizes = kernels.Split(',').Select(int.Parse).ToArray(), TokenDropout = 0.2, DenseUnits = 8, Epochs = 2, ThreadCount = 1,
+        }).Fit(WordOrder.Keyed(ml, 300, seed: 7));
+        var rows = WordOrder.Make(Rows, seed: 8);
+        rows[0].Text = "";
+        rows[1].Text = "zebra";
+        rows[2].Text = string.Join(' ', Enumerable.Repeat("alpha beta gamma the", 10));
+        OnnxRuntimeCheck.MatchesDeepOpt(ml, model, ml.Data.LoadFromEnumerable(rows));
+    }
+
+    [TestMethod]
     public void ConvertToOnnx_PipelineWithoutDeepOptModel_ThrowsBeforeWritingAFile()
     {
         var ml = new MLContext(seed: 1);

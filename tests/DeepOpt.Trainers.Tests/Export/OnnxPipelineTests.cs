@@ -109,6 +109,31 @@ public sealed class OnnxPipelineTests
     }
 
     [TestMethod]
+    public void Recurrent_UInt16CharacterKeys_MatchesInPlainMlNet()
+    {
+        // TokenizeIntoCharactersAsKeys gives UInt16 keys; the graph looks each up in the vocabulary of the characters
+        // training used, and the last row's characters were never seen.
+        var ml = new MLContext(seed: 1);
+        var rows = WordOrder.MakeBinary(Rows, seed: 9);
+        rows[^1].Text = "ZZZ ÿ@#";
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var model = ml.Transforms.Text.TokenizeIntoCharactersAsKeys("Characters", "Text")
+            .Append(ml.BinaryClassification.Trainers.Lstm(new LstmOptions { FeatureColumnName = "Characters", MaxSequenceLength = 40, EmbeddingSize = 8, HiddenSize = 8, Epochs = 1, ThreadCount = 1 }))
+            .Fit(ml.Data.TakeRows(data, Rows - 1));
+        OnnxPipelineCheck.MatchesDeepOpt(ml, model, data, PredictionKind.BinaryClassification);
+    }
+
+    [TestMethod]
+    public void Recurrent_CharacterTokenization_IsRefusedWithTheFix()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(WordOrder.MakeBinary(64, seed: 9));
+        using var model = ml.BinaryClassification.Trainers.Lstm(new LstmOptions { FeatureColumnName = "Text", Tokenization = TokenizationKind.Characters, EmbeddingSize = 4, HiddenSize = 4, Epochs = 1, ThreadCount = 1 }).Fit(data);
+        var error = Assert.ThrowsExactly<NotSupportedException>(() => ml.Model.ConvertToOnnxPipeline(model, data));
+        StringAssert.Contains(error.Message, "`Tokenization`");
+    }
+
+    [TestMethod]
     public void Mlp_KeyLabelWithoutKeyValues_GivesAKeyOfTheSameCount()
     {
         var ml = new MLContext(seed: 1);

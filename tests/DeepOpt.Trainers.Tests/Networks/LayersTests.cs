@@ -15,6 +15,7 @@ public sealed class LayersTests
         ["residual CNN", (Func<nn.Module<Tensor, Tensor>>)(() => new CnnNetwork(2, new CnnOptions { ImageHeight = 8, ImageWidth = 8, ConvFilters = [4, 8], Residual = true, BatchNorm = true, DenseUnits = 6 }))],
         ["bidirectional LSTM", (Func<nn.Module<Tensor, Tensor>>)(() => new LstmNetwork(3, new LstmOptions { IdCount = 12, EmbeddingSize = 4, HiddenSize = 5, RecurrentLayers = 2, Bidirectional = true, DenseUnits = 6 }))],
         ["GRU", (Func<nn.Module<Tensor, Tensor>>)(() => new LstmNetwork(2, new LstmOptions { IdCount = 12, EmbeddingSize = 4, HiddenSize = 5, Cell = RecurrentCellKind.Gru }))],
+        ["text convolutions with attention", (Func<nn.Module<Tensor, Tensor>>)(() => new LstmNetwork(2, new LstmOptions { IdCount = 12, EmbeddingSize = 4, RecurrentLayers = 0, ConvolutionFilters = 3, Pooling = SequencePoolingKind.Attention }))],
     ];
 
     [TestMethod]

@@ -64,19 +64,50 @@ public sealed class LstmNetworkTests
     }
 
     [TestMethod]
-    public void Forward_InTraining_SpatialDropoutChangesOutputsAndEvaluationDoesNot()
+    [DataRow(4, "2,3", 1, true, SequencePoolingKind.Attention)]
+    [DataRow(3, "3", 0, false, SequencePoolingKind.MeanMax)]
+    [DataRow(0, "3", 0, false, SequencePoolingKind.Last)]
+    [DataRow(0, "3", 2, true, SequencePoolingKind.MeanMax)]
+    [DataRow(5, "1,4", 0, false, SequencePoolingKind.Attention)]
+    public void Forward_ConvolutionsAttentionAndNoRecurrence_AreIndependentOfPadding(int filters, string kernels, int layers, bool bidirectional, SequencePoolingKind pooling)
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(5);
+        var options = Options(RecurrentCellKind.Gru, bidirectional, pooling, layers);
+        (options.ConvolutionFilters, options.ConvolutionKernelSizes, options.TokenDropout) = (filters, kernels.Split(',').Select(int.Parse).ToArray(), 0.3);
+        using var network = new LstmNetwork(3, options);
+        network.eval();
+        using var noGrad = torch.no_grad();
+        var end = network.forward(Rows([3, 4, 5, 0, 0], [6, 2, 0, 0, 0], [0, 0, 0, 0, 0]));
+        var start = network.forward(Rows([0, 0, 3, 4, 5], [0, 0, 0, 6, 2], [0, 0, 0, 0, 0]));
+        var longer = network.forward(Rows([3, 4, 5, 0, 0, 0, 0, 0, 0], [6, 2, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0, 0]));
+        var alone = network.forward(Rows([6, 2]));
+        Assert.IsTrue(end.allclose(start, atol: 1e-6), $"padding side changed the outputs: {end.str()} vs {start.str()}");
+        Assert.IsTrue(end.allclose(longer, atol: 1e-6), "padded length changed the outputs");
+        Assert.IsTrue(end[1].allclose(alone[0], atol: 1e-6), "the other rows of the batch changed a row's outputs");
+        Assert.IsTrue(end.isfinite().all().item<bool>(), "an empty row must still give finite outputs");
+        var shapes = network.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
+        long width = layers > 0 ? 5 * (bidirectional ? 2 : 1) : filters > 0 ? filters * options.ConvolutionKernelSizes.Length : 6;
+        CollectionAssert.AreEqual(new long[] { 7, pooling == SequencePoolingKind.MeanMax ? 2 * width : width }, shapes["head.dense.weight"]);
+        Assert.AreEqual(pooling == SequencePoolingKind.Attention, shapes.ContainsKey("pool.project.weight"));
+    }
+
+    [TestMethod]
+    [DataRow(0.5, 0.0)]
+    [DataRow(0.0, 0.5)]
+    public void Forward_InTraining_SpatialAndTokenDropoutChangeOutputsAndEvaluationDoesNot(double spatial, double token)
     {
         using var scope = torch.NewDisposeScope();
         var options = Options(RecurrentCellKind.Lstm, false, SequencePoolingKind.Mean);
         options.Dropout = 0;
-        options.SpatialDropout = 0.5;
+        (options.SpatialDropout, options.TokenDropout) = (spatial, token);
         using var network = new LstmNetwork(2, options);
         var input = Rows([3, 4, 5, 6], [7, 8, 0, 0]);
         network.eval();
         var first = network.forward(input);
         Assert.IsTrue(Same(first, network.forward(input)));
         network.train();
-        Assert.IsFalse(Same(first, network.forward(input)), "spatial dropout should act in training");
+        Assert.IsFalse(Same(first, network.forward(input)), "dropout should act in training");
     }
 
     [TestMethod]
