@@ -62,7 +62,7 @@ public sealed class LstmOptions : DeepTrainerOptions
         /// <summary>Default of <see cref="ConvolutionFilters"/>: no convolution.</summary>
         public const int ConvolutionFilters = 0;
         /// <summary>Default of <see cref="ConvolutionKernelSizes"/>.</summary>
-        public static readonly IReadOnlyList<int> ConvolutionKernelSizes = [3, 4, 5];
+        public static int[] ConvolutionKernelSizes => [3, 4, 5];
         /// <summary>Default of <see cref="Cell"/>.</summary>
         public const RecurrentCellKind Cell = RecurrentCellKind.Lstm;
         /// <summary>Default of <see cref="HiddenSize"/>.</summary>
@@ -152,7 +152,7 @@ public sealed class LstmOptions : DeepTrainerOptions
 
     /// <summary>The widths, in tokens, of the convolutions; each output is centred on its token.</summary>
     /// <value>One or more sizes of 1 or more, all different; used when <see cref="ConvolutionFilters"/> is above 0. Default [3, 4, 5], as Kim (2014).</value>
-    public int[] ConvolutionKernelSizes { get; set; } = [.. Defaults.ConvolutionKernelSizes];
+    public int[] ConvolutionKernelSizes { get; set; } = Defaults.ConvolutionKernelSizes;
 
     /// <summary>The recurrent cell.</summary>
     /// <value>Default <see cref="RecurrentCellKind.Lstm"/>.</value>

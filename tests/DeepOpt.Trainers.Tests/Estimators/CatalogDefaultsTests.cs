@@ -61,6 +61,7 @@ public sealed class CatalogDefaultsTests
         }
 
         CollectionAssert.AreEqual(CnnOptions.Defaults.ConvFilters, new CnnOptions().ConvFilters);
+        CollectionAssert.AreEqual(LstmOptions.Defaults.ConvolutionKernelSizes, new LstmOptions().ConvolutionKernelSizes);
         CollectionAssert.AreEqual(MlpOptions.Defaults.HiddenLayerSizes, options.HiddenLayerSizes);
         Assert.AreEqual(MlpOptions.Defaults.Dropout, options.Dropout);
         Assert.AreEqual(MlpOptions.Defaults.BatchNorm, options.BatchNorm);
