@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The text benchmark of issue 5, in one run on one machine and one split of Debian's package descriptions: the DeepOpt
-# LSTM, ML.NET's FeaturizeText + SdcaMaximumEntropy, and the same LSTM in Debian's PyTorch (on OpenBLAS).
+# LSTM, ML.NET's FeaturizeText + SdcaMaximumEntropy (with the other ML.NET variants of issue 20's sweep.sh), and the
+# same LSTM in Debian's PyTorch (on OpenBLAS).
 # The two LSTMs alternate round by round (round r uses seed + r - 1; DeepOpt first in odd rounds); ML.NET runs once.
 # Usage: bash bench/text/run.sh [--full] [--epochs N] [--rounds N] [--threads N] [--seed N] [--data DIR]
 #   quick (default): 3 epochs, 1 round     --full: 10 epochs, 3 rounds (seeds 1, 2, 3), where the targets are judged
@@ -59,7 +60,7 @@ for round in $(seq 1 "$rounds"); do
     echo "Round $round of $rounds (seed $s)..." >&2
     if [ $((round % 2)) -eq 1 ]; then deepopt "$round" "$s"; pytorch "$round" "$s"; else pytorch "$round" "$s"; deepopt "$round" "$s"; fi
 done
-measured mlnet-sdca 0 dotnet "$dll" --data "$data" --only mlnet --threads "$threads" --seed "$seed"
+measured mlnet-sdca-w1-c3 0 dotnet "$dll" --data "$data" --only mlnet --threads "$threads" --seed "$seed"
 
 echo
 echo "Text classification on Debian package descriptions, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), .NET SDK $(dotnet --version), $epochs epochs, $rounds rounds, $threads threads"
