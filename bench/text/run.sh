@@ -33,12 +33,7 @@ if [ -n "$missing" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 
-[ -f "$data/train.tsv" ] || [ "$data" != "$here/data" ] || "$py" "$here/prepare_corpus.py"
-echo "Corpus: $(sha256sum "$data/train.tsv" | cut -c1-16) (train) $(sha256sum "$data/test.tsv" | cut -c1-16) (test)" >&2
-
-echo "Building the .NET side (Release)..." >&2
-dotnet build -c Release "$here/TextBench/TextBench.csproj" -v quiet -nologo >&2
-dll="$here/TextBench/bin/Release/net10.0/TextBench.dll"
+. "$here/prepare.sh"
 results=$(mktemp /tmp/text-bench.XXXXXX.jsonl)
 echo "Results are appended to $results" >&2
 # Each side's line "LOAD {json}" gives the share of its wall time in which some task of this machine waited for a

@@ -89,7 +89,7 @@ def versus_mlnet(results):
     print(f"  accuracy {s['accuracy']:.4f} vs ML.NET's best {best['accuracy']:.4f} ({best['name']}): "
           f"{100 * (s['accuracy'] - best['accuracy']):+.2f} points (target >= +2)")
     print(f"  macro-F1 {s['macro_f1']:.4f} vs ML.NET's best {best_f1:.4f}: {100 * (s['macro_f1'] - best_f1):+.2f} points (target >= +2)")
-    print(f"  single-row latency (median of {500} PredictionEngine calls): DeepOpt {s['single_row_ms_median']:.3f} ms, "
+    print(f"  single-row latency (median of 500 PredictionEngine calls): DeepOpt {s['single_row_ms_median']:.3f} ms, "
           f"ML.NET {best['name']} {best['single_row_ms_median']:.3f} ms")
 
 

@@ -21,11 +21,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-[ -f "$data/train.tsv" ] || [ "$data" != "$here/data" ] || python3 "$here/prepare_corpus.py"
-echo "Corpus: $(sha256sum "$data/train.tsv" | cut -c1-16) (train) $(sha256sum "$data/test.tsv" | cut -c1-16) (test)" >&2
-echo "Building the .NET side (Release)..." >&2
-dotnet build -c Release "$here/TextBench/TextBench.csproj" -v quiet -nologo >&2
-dll="$here/TextBench/bin/Release/net10.0/TextBench.dll"
+. "$here/prepare.sh"
 results=$(mktemp /tmp/text-sweep.XXXXXX.jsonl)
 echo "Results are appended to $results" >&2
 dotnet "$dll" --data "$data" --only mlnet --threads "$threads" --seed "$seed" | tee -a "$results"

@@ -59,12 +59,7 @@ internal sealed class TextTokenizer
     {
         if (_lowerCase)
         {
-            if (_buffer.Length < text.Length)
-            {
-                _buffer = new char[Math.Max(text.Length, 2 * _buffer.Length)];
-            }
-
-            int written = text.ToLowerInvariant(_buffer);
+            int written = text.ToLowerInvariant(Room(ref _buffer, text.Length));
             text = _buffer.AsSpan(0, written);
         }
 
@@ -130,15 +125,22 @@ internal sealed class TextTokenizer
         }
     }
 
+    /// <summary>Makes <paramref name="buffer"/> hold at least <paramref name="length"/> characters, at least doubling it when it grows.</summary>
+    private static char[] Room(ref char[] buffer, int length)
+    {
+        if (buffer.Length < length)
+        {
+            buffer = new char[Math.Max(length, 2 * buffer.Length)];
+        }
+
+        return buffer;
+    }
+
     /// <summary>The character n-grams of "&lt;word&gt;", each after a '#'.</summary>
     private void SplitMarkedWord(ReadOnlySpan<char> word, TokenHandler handler)
     {
         int length = word.Length + 2;
-        if (_marked.Length < length)
-        {
-            _marked = new char[Math.Max(length, 2 * _marked.Length)];
-        }
-
+        Room(ref _marked, length);
         _marked[0] = '<';
         word.CopyTo(_marked.AsSpan(1));
         _marked[length - 1] = '>';
@@ -161,11 +163,7 @@ internal sealed class TextTokenizer
             length += _recent[w % _wordNGramLength].Length;
         }
 
-        if (_joined.Length < length)
-        {
-            _joined = new char[Math.Max(length, 2 * _joined.Length)];
-        }
-
+        Room(ref _joined, length);
         int at = 0;
         for (int w = words - n; w < words; w++)
         {

@@ -1,6 +1,7 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
 using System.Globalization;
+using System.Numerics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -43,13 +44,14 @@ internal static class TokenColumn
             throw new InvalidOperationException($"Features column '{column.Name}' holds {column.Type}, neither text nor a vector of keys.");
         }
 
-        return key.RawType == typeof(byte) ? Keys<byte>(row, column, k => k)
-            : key.RawType == typeof(ushort) ? Keys<ushort>(row, column, k => k)
-            : key.RawType == typeof(uint) ? Keys<uint>(row, column, k => k)
-            : Keys<ulong>(row, column, k => k);
+        return key.RawType == typeof(byte) ? Keys<byte>(row, column)
+            : key.RawType == typeof(ushort) ? Keys<ushort>(row, column)
+            : key.RawType == typeof(uint) ? Keys<uint>(row, column)
+            : Keys<ulong>(row, column);
     }
 
-    private static Action<TextTokenizer.TokenHandler> Keys<T>(DataViewRow row, DataViewSchema.Column column, Func<T, ulong> value)
+    private static Action<TextTokenizer.TokenHandler> Keys<T>(DataViewRow row, DataViewSchema.Column column)
+        where T : IBinaryInteger<T>
     {
         var getter = row.GetGetter<VBuffer<T>>(column);
         var keys = default(VBuffer<T>);
@@ -59,8 +61,13 @@ internal static class TokenColumn
             getter(ref keys);
             foreach (var key in keys.DenseValues())
             {
-                value(key).TryFormat(digits, out int written, provider: CultureInfo.InvariantCulture);
-                handler(digits.AsSpan(0, written is 1 && digits[0] == '0' ? 0 : written));
+                int written = 0;
+                if (!T.IsZero(key))
+                {
+                    key.TryFormat(digits, out written, default, CultureInfo.InvariantCulture);
+                }
+
+                handler(digits.AsSpan(0, written));
             }
         };
     }

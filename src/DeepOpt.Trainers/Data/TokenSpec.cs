@@ -54,17 +54,19 @@ internal sealed record TokenSpec(TokenSource Source, int IdCount, SequenceSide T
     public static FeatureSpec Fit(IDataView data, FeatureSpec spec, LstmOptions options, string what)
     {
         var tokens = spec.Tokens!;
-        var column = data.Schema[spec.ColumnName];
-        var tokenizer = tokens.Source == TokenSource.Text ? new TextTokenizer(options.Tokenization, options.LowerCase, options.CharacterNGramLength, options.WordNGramLength) : null;
-        var words = Vocabulary.Count(data, column, tokenizer, options.MaxVocabularySize, options.MinFrequency, out long count);
+        bool text = tokens.Source == TokenSource.Text;
+
+        // The split settings are written once: the tokenizer that counts and the saved vocabulary come from them.
+        var split = text
+            ? new Vocabulary([], options.LowerCase, options.Tokenization, options.CharacterNGramLength, options.WordNGramLength)
+            : new Vocabulary([], lowerCase: false);
+        var words = Vocabulary.Count(data, data.Schema[spec.ColumnName], text ? split.CreateTokenizer() : null, options.MaxVocabularySize, options.MinFrequency, out long count);
         if (count > 0 && words.Length == 0)
         {
             throw new ArgumentOutOfRangeException(nameof(LstmOptions.MinFrequency), options.MinFrequency, $"No token of features column '{spec.ColumnName}' occurs `MinFrequency` ({options.MinFrequency}) times in the {what}, so the vocabulary is empty. Lower `MinFrequency`.");
         }
 
-        var vocabulary = tokens.Source == TokenSource.Text
-            ? new Vocabulary(words, options.LowerCase, options.Tokenization, options.CharacterNGramLength, options.WordNGramLength)
-            : new Vocabulary(words, lowerCase: false);
+        var vocabulary = split.WithWords(words);
         return spec with { Tokens = tokens with { IdCount = vocabulary.IdCount, Vocabulary = vocabulary } };
     }
 

@@ -25,11 +25,11 @@ internal sealed class Vocabulary
     [JsonConstructor]
     public Vocabulary(IReadOnlyList<string> words, bool lowerCase, TokenizationKind tokenization = TokenizationKind.Words, int nGramLength = 1, int wordNGramLength = 1)
     {
-        WordNGramLength = wordNGramLength;
         Words = words;
         LowerCase = lowerCase;
         Tokenization = tokenization;
         NGramLength = nGramLength;
+        WordNGramLength = wordNGramLength;
         _ids = new Dictionary<string, int>(words.Count, StringComparer.Ordinal);
         for (int i = 0; i < words.Count; i++)
         {
@@ -60,6 +60,9 @@ internal sealed class Vocabulary
 
     /// <summary>The id of a token, or <see cref="UnknownId"/>.</summary>
     public int IdOf(ReadOnlySpan<char> token) => _lookup.TryGetValue(token, out int id) ? id : UnknownId;
+
+    /// <summary>A vocabulary of <paramref name="words"/> that splits text as this one does.</summary>
+    public Vocabulary WithWords(IReadOnlyList<string> words) => new(words, LowerCase, Tokenization, NGramLength, WordNGramLength);
 
     /// <summary>A tokenizer that splits text as this vocabulary's text was split.</summary>
     public TextTokenizer CreateTokenizer() => new(Tokenization, LowerCase, NGramLength, WordNGramLength);
