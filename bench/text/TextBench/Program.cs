@@ -5,22 +5,29 @@
 // test accuracy, macro-F1, epoch times, the CPU time (user + sys) of the fit, batch inference throughput and the median
 // single-row latency.
 // Usage: dotnet TextBench.dll [--data DIR] [--epochs N] [--threads N] [--seed N] [--only deepopt|mlnet|sweep] [--options JSON] [--name NAME]
-//   [--minutes M] [--parallel N]
-//   --only sweep: the best model of an M-minute sweep (SweepSide), N trials at a time of --threads threads each
+//   [--minutes M] [--parallel N] [--on-validation] [--save-scores FILE] [--trials FILE]
+//   --on-validation: train on the sweep's 85 % of the training split and score on its other 15 % instead of the test split
+//   --only sweep: the best model of an M-minute sweep (SweepSide), N trials at a time of --threads threads each, then
+//     the ensemble of its 5 best trials, each retrained
+//   --only ensemble: that ensemble alone, from the trials' parameters in --trials (one JSON object per line, best first)
+//   --save-scores: with --only deepopt, writes each test row's label key and Score to FILE (for ensembles made offline)
 //   --options: LstmOptions properties that replace the issue-5 model's, as JSON (enums by name), for example
 //   {"RecurrentLayers": 0, "WordNGramLength": 2, "MaxSequenceLength": 1024, "Pooling": "Mean"}
 
 using System.Diagnostics;
+using DeepOpt.AutoML;
+using DeepOpt.AutoML.Experiment;
+using DeepOpt.AutoML.SearchSpace;
 using DeepOpt.Examples;
 using DeepOpt.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-var command = CommandLine.Parse(args, "[--data DIR] [--epochs N] [--threads N] [--seed N] [--only deepopt|mlnet|sweep] [--options JSON] [--name NAME] [--minutes M] [--parallel N]", new Dictionary<string, string?>
+var command = CommandLine.Parse(args, "[--data DIR] [--epochs N] [--threads N] [--seed N] [--only deepopt|mlnet|sweep] [--options JSON] [--name NAME] [--minutes M] [--parallel N] [--on-validation] [--trials FILE]", new Dictionary<string, string?>
 {
-    ["--data"] = null, ["--epochs"] = "3", ["--threads"] = "2", ["--seed"] = "1", ["--only"] = "", ["--options"] = null, ["--name"] = "deepopt-lstm",
+    ["--data"] = null, ["--epochs"] = "3", ["--threads"] = "2", ["--seed"] = "1", ["--only"] = "", ["--options"] = null, ["--name"] = "deepopt-lstm", ["--save-scores"] = null, ["--trials"] = null,
     ["--minutes"] = "30", ["--parallel"] = "1",
-});
+}, "--on-validation");
 if (command == null)
 {
     return 2;
@@ -39,6 +46,12 @@ var test = ml.Data.Cache(DebianDescriptions.Load(ml, folder, DebianDescriptions.
 var labels = ml.Transforms.Conversion.MapValueToKey("Label").Fit(train);
 train = labels.Transform(train);
 test = labels.Transform(test);
+if (command.Flag("--on-validation"))
+{
+    // The sweep's own split (SweepSide): train on 85 % of the training split and score on the other 15 %.
+    var split = ml.Data.TrainTestSplit(train, testFraction: 0.15, seed: seed);
+    (train, test) = (split.TrainSet, split.TestSet);
+}
 
 if (only is "" or "deepopt")
 {
@@ -63,11 +76,30 @@ if (only is "" or "deepopt")
     var epochSeconds = model.History.Select(r => r.Seconds).ToList();
     var epochCpuSeconds = cpuAtEpochEnd.Zip(cpuAtEpochEnd.Skip(1), (a, b) => b - a).ToList();
     Report(command.Text("--name")!, model, fitSeconds, epochSeconds, fitCpuSeconds, epochCpuSeconds);
+    if (command.Text("--save-scores") is { } scoresPath)
+    {
+        var scored = model.Transform(test);
+        var scores = scored.GetColumn<float[]>("Score").ToArray();
+        var truth = scored.GetColumn<uint>("Label").ToArray();
+        File.WriteAllLines(scoresPath, scores.Zip(truth, (s, t) => $"{t}\t{string.Join(' ', s.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}"));
+    }
 }
 
 if (only is "" or "mlnet")
 {
     MlNetBaselines.Run(ml, train, test, seed);
+}
+
+if (only is "ensemble")
+{
+    // The ensemble of a finished sweep's best trials, from their parameters (one JSON object per line of --trials,
+    // as the sweep's log prints them, best first), each retrained on the whole training split.
+    var lstm = ml.DeepOptAuto().Lstm(new LstmOptions { FeatureColumnName = "Text", Seed = seed, ThreadCount = threads });
+    var trials = File.ReadLines(command.Text("--trials") ?? throw new ArgumentException("--only ensemble needs --trials FILE"))
+        .Where(line => line.Trim().Length > 0)
+        .Select((line, i) => new TrialSettings { TrialId = i, Parameter = Parameter.FromJson(line) })
+        .ToList();
+    SweepSide.RetrainEnsemble(ml, lstm, trials, train, test, threads);
 }
 
 if (only is "sweep")

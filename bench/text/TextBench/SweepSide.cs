@@ -54,6 +54,45 @@ internal static class SweepSide
             ["best_validation_accuracy"] = best.Metric,
             ["best_options"] = JsonSerializer.Serialize(options, s_json),
         });
+
+        // The ensemble of the best trials (DeepOptExperiment.CreateEnsembleAsync's ranking: loss, ties to the earlier),
+        // each retrained on the whole training split as the best was.
+        var top = experiment.Trials.Select((trial, order) => (trial, order))
+            .Where(t => t.trial.State == TrialState.Completed && double.IsFinite(t.trial.Loss))
+            .OrderBy(t => t.trial.Loss).ThenBy(t => t.order)
+            .Take(EnsembleSize)
+            .Select(t => t.trial.TrialSettings)
+            .ToList();
+        RetrainEnsemble(ml, lstm, top, train, test, options.ThreadCount.Value);
+    }
+
+    /// <summary>How many of the sweep's best trials the ensemble averages.</summary>
+    public const int EnsembleSize = 5;
+
+    /// <summary>
+    /// Retrains each trial's options on the whole training split, averages the models with ml.Model.CreateEnsemble and
+    /// reports the ensemble. Also run on its own (TextBench --only ensemble) with trials copied from a sweep's log.
+    /// </summary>
+    public static void RetrainEnsemble(MLContext ml, SweepableTrainer lstm, IReadOnlyList<TrialSettings> trials, IDataView train, IDataView test, int threads)
+    {
+        var watch = Stopwatch.StartNew();
+        var members = trials.Select(t =>
+        {
+            var memberOptions = (LstmOptions)lstm.CreateOptions(t.Parameter);
+            memberOptions.ThreadCount = threads;
+            return (ITransformer)ml.MulticlassClassification.Trainers.Lstm(memberOptions).Fit(train);
+        }).ToList();
+        double fitSeconds = watch.Elapsed.TotalSeconds;
+        using var ensemble = ml.Model.CreateEnsemble(members, train.Schema);
+        var result = Evaluation.Report(ml, $"deepopt-sweep-ensemble-{members.Count}", ensemble, test, fitSeconds, new Dictionary<string, object>
+        {
+            ["trials"] = trials.Select(t => t.TrialId).ToList(),
+            ["members"] = members.Count,
+        });
+        foreach (var (member, i) in members.Select((m, i) => (m, i)))
+        {
+            Evaluation.Report(ml, $"deepopt-sweep-member-{i}", member, test, 0, new Dictionary<string, object> { ["trial"] = trials[i].TrialId });
+        }
     }
 
     /// <summary>Prints one line per finished trial to standard error, so a long sweep shows where it is.</summary>

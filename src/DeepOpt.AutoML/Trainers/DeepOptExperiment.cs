@@ -305,7 +305,8 @@ public sealed partial class DeepOptExperiment : IDisposable
             : new EciTuner(trainers.ToDictionary(kv => kv.Key, kv => kv.Value.SearchSpace), _tunerFactory, _seed);
         int? threads = _settings.ParallelTrials > 1 ? Math.Max(1, Environment.ProcessorCount / _settings.ParallelTrials) : null;
         var keeper = new ModelKeeper(() => _experiment.BestResult, _monitor);
-        using var trialRunner = new DeepOptTrialRunner(_ml, folds, trainers, evaluator, _seed, threads, keeper);
+        var trialRunner = new DeepOptTrialRunner(_ml, folds, trainers, evaluator, _seed, threads, keeper);
+        _lastRun = (trialRunner, _train!.Schema);
         var space = trainers.Count == 1
             ? trainers.Values.Single().SearchSpace
             : new SearchSpace.SearchSpace(trainers.Select(kv => KeyValuePair.Create<string, SearchSpace.OptionBase>(kv.Key, kv.Value.SearchSpace)));

@@ -32,6 +32,22 @@ public static class DeepOptOnnx
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(stream);
+        if (EnsembleIn(model) is { } ensemble)
+        {
+            var members = EnsembleNetworks(ensemble);
+            var leases = members.Select(m => m.Lease("be exported to ONNX")).ToList();
+            try
+            {
+                OnnxNetworks.Export(members).WriteTo(stream);
+            }
+            finally
+            {
+                leases.ForEach(l => l.Dispose());
+            }
+
+            return;
+        }
+
         var deep = Single(model);
         using var lease = deep.Lease("be exported to ONNX");
         OnnxNetworks.Export(deep).WriteTo(stream);
@@ -46,9 +62,10 @@ public static class DeepOptOnnx
     public static void ConvertToOnnx(this ModelOperationsCatalog catalog, ITransformer model, string filePath)
     {
         ArgumentException.ThrowIfNullOrEmpty(filePath);
-        var deep = Single(model); // before the file is created, so a wrong model leaves no empty file
+        // Checked before the file is created, so a wrong model leaves no empty file.
+        ITransformer exported = EnsembleIn(model) is { } ensemble ? Checked(ensemble) : Single(model);
         using var stream = File.Create(filePath);
-        catalog.ConvertToOnnx(deep, stream);
+        catalog.ConvertToOnnx(exported, stream);
     }
 
     /// <summary>
@@ -83,9 +100,52 @@ public static class DeepOptOnnx
     internal static DeepPredictionTransformer Single(ITransformer model)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (EnsembleIn(model) != null)
+        {
+            throw new ArgumentException("The model is an ensemble, which has no ML.NET pipeline form. Export it with ml.Model.ConvertToOnnx, which writes one graph that averages its networks.", nameof(model));
+        }
+
         var found = DeepOptModelOperations.Flatten(model).OfType<DeepPredictionTransformer>().ToList();
         return found.Count == 1
             ? found[0]
             : throw new ArgumentException($"The model holds {found.Count} DeepOpt models; ONNX export takes a model or pipeline with exactly one. Export each DeepPredictionTransformer on its own.", nameof(model));
+    }
+
+    /// <summary>The ensemble that is <paramref name="model"/> or its last transformer, or null.</summary>
+    private static EnsembleTransformer? EnsembleIn(ITransformer model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return DeepOptModelOperations.Flatten(model).LastOrDefault() as EnsembleTransformer;
+    }
+
+    private static EnsembleTransformer Checked(EnsembleTransformer ensemble)
+    {
+        EnsembleNetworks(ensemble);
+        return ensemble;
+    }
+
+    /// <summary>The DeepOpt network of each member, which must all read the same features alike.</summary>
+    private static List<DeepPredictionTransformer> EnsembleNetworks(EnsembleTransformer ensemble)
+    {
+        ensemble.ThrowIfDisposed("be exported to ONNX");
+        var networks = new List<DeepPredictionTransformer>();
+        for (int i = 0; i < ensemble.Members.Count; i++)
+        {
+            var found = DeepOptModelOperations.Flatten(ensemble.Members[i]).OfType<DeepPredictionTransformer>().ToList();
+            if (found.Count != 1)
+            {
+                throw new ArgumentException($"Ensemble member {i} holds {found.Count} DeepOpt models; an ensemble exports to ONNX when each member holds exactly one.", "model");
+            }
+
+            var features = found[0].Description.Features;
+            if (networks.Count > 0 && features != networks[0].Description.Features)
+            {
+                throw new ArgumentException($"Ensemble member {i} reads '{features.ColumnName}' as {features.Size} values{(features.Tokens != null ? " of its own vocabulary" : "")}, and member 0 reads '{networks[0].Description.Features.ColumnName}' as {networks[0].Description.Features.Size}{(networks[0].Description.Features.Tokens != null ? " of another" : "")}: one ONNX graph takes one input, so every member must read the same features alike. Export each member with ConvertToOnnx, or save the ensemble with SaveDeepOpt.", "model");
+            }
+
+            networks.Add(found[0]);
+        }
+
+        return networks;
     }
 }

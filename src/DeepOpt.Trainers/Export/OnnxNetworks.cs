@@ -27,6 +27,9 @@ internal static class OnnxNetworks
     /// <summary>Metadata key of the labels' type: Text or Single (numbers written with invariant culture).</summary>
     public const string LabelKindKey = "deepopt.label_kind";
 
+    /// <summary>Metadata key of the number of networks an ensemble's graph averages (ensembles only).</summary>
+    public const string EnsembleSizeKey = "deepopt.ensemble_size";
+
     private const TensorProto.Types.DataType Float = TensorProto.Types.DataType.Float;
 
     /// <summary>The ONNX model of <paramref name="model"/>'s network.</summary>
@@ -43,13 +46,7 @@ internal static class OnnxNetworks
         string input = pipeline is { } names
             ? OnnxPipelineInput.Floats(g, description.Features, names.Input)
             : g.Input(description.Features.ColumnName, Float, null, description.Features.Size);
-        string logits = description.Options switch
-        {
-            CnnOptions { Architecture: CnnArchitecture.ResNet18 } cnn => OnnxResNet.Apply(g, (ResNetCnn)model.Network, cnn, Images(g, cnn, input)),
-            CnnOptions cnn => Cnn(g, model.Network, cnn, input),
-            LstmOptions lstm => Recurrent(g, model.Network, lstm, description.Features.Size, input),
-            _ => OnnxLayers.Apply(g, Child(model.Network, "layers"), input),
-        };
+        string logits = Logits(g, model, input);
 
         if (pipeline is { } row)
         {
@@ -71,6 +68,62 @@ internal static class OnnxNetworks
             }
         }
 
+        return g.ToModel($"DeepOpt {NetworkName(description)} network, task {description.Task}, reads '{description.Features.ColumnName}'.", Metadata(description));
+    }
+
+    /// <summary>
+    /// The ONNX model of an ensemble whose members are DeepOpt networks that read the same features alike: one input,
+    /// every network, and the mean of their class probabilities (Score), of their probabilities (binary: Probability,
+    /// and Score its logit) or of their scores (regression), as the ensemble computes them.
+    /// </summary>
+    public static ModelProto Export(IReadOnlyList<DeepPredictionTransformer> members)
+    {
+        var description = members[0].Description;
+        var g = new OnnxGraph();
+        string input = g.Input(description.Features.ColumnName, Float, null, description.Features.Size);
+        var task = description.Task;
+        var outputs = members.Select(m =>
+        {
+            string logits = Logits(g, m, input);
+            return task switch
+            {
+                PredictionKind.MulticlassClassification => g.Node("Softmax", [logits], ("axis", -1L)),
+                PredictionKind.BinaryClassification => g.Node("Sigmoid", [g.Node("Reshape", [logits, g.Longs(-1)])]),
+                _ => g.Node("Reshape", [logits, g.Longs(-1)]),
+            };
+        }).ToList();
+        string mean = g.Node("Mean", outputs.ToArray());
+        if (task == PredictionKind.BinaryClassification)
+        {
+            // Score is the logit of the mean probability, kept finite as the ensemble keeps it.
+            string p = g.Node("Clip", [mean, g.Floats([1e-7f]), g.Floats([1 - 1e-7f])]);
+            g.Output(g.Node("Log", [g.Node("Div", [p, g.Node("Sub", [g.Floats([1f]), p])])]), OutputColumns.Score, Float, [null]);
+            g.Output(mean, OutputColumns.Probability, Float, [null]);
+        }
+        else
+        {
+            g.Output(mean, OutputColumns.Score, Float, task == PredictionKind.MulticlassClassification ? [null, description.ClassCount] : [null]);
+        }
+
+        var metadata = Metadata(description);
+        metadata[EnsembleSizeKey] = members.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return g.ToModel($"DeepOpt ensemble of {members.Count} networks ({string.Join(", ", members.Select(m => NetworkName(m.Description)))}), task {task}, reads '{description.Features.ColumnName}'.", metadata);
+    }
+
+    /// <summary>The network's outputs before the task's last step (softmax or sigmoid), from <paramref name="input"/>.</summary>
+    private static string Logits(OnnxGraph g, DeepPredictionTransformer model, string input) => model.Description.Options switch
+    {
+        CnnOptions { Architecture: CnnArchitecture.ResNet18 } cnn => OnnxResNet.Apply(g, (ResNetCnn)model.Network, cnn, Images(g, cnn, input)),
+        CnnOptions cnn => Cnn(g, model.Network, cnn, input),
+        LstmOptions lstm => Recurrent(g, model.Network, lstm, model.Description.Features.Size, input),
+        _ => OnnxLayers.Apply(g, Child(model.Network, "layers"), input),
+    };
+
+    private static string NetworkName(ModelDescription description) =>
+        description.Options.GetType().Name.Replace("Options", "", StringComparison.Ordinal);
+
+    private static Dictionary<string, string> Metadata(ModelDescription description)
+    {
         var metadata = new Dictionary<string, string>
         {
             [TaskKey] = description.Task.ToString(),
@@ -82,7 +135,7 @@ internal static class OnnxNetworks
             metadata[LabelKindKey] = keys.ItemKind;
         }
 
-        return g.ToModel($"DeepOpt {description.Options.GetType().Name.Replace("Options", "", StringComparison.Ordinal)} network, task {description.Task}, reads '{description.Features.ColumnName}'.", metadata);
+        return metadata;
     }
 
     /// <summary>The CNN: the row as an image (channels first or last), scaled, then the blocks and the head.</summary>

@@ -18,6 +18,7 @@ public static class DeepOptModelOperations
 {
     private const string Manifest = "deepopt-manifest.json";
     private const string InputSchemaEntry = "input-schema.zip";
+    private const string EnsembleEntry = "ensemble.json";
 
     /// <summary>Saves a fitted pipeline (any mix of ML.NET and DeepOpt transformers) to a file.</summary>
     /// <param name="catalog">ml.Model.</param>
@@ -63,13 +64,21 @@ public static class DeepOptModelOperations
         var segmentSchema = schema;
         foreach (var transformer in Flatten(model))
         {
-            if (transformer is DeepPredictionTransformer deep)
+            if (transformer is DeepPredictionTransformer or EnsembleTransformer)
             {
                 FlushSegment(zip, catalog, parts, segment, segmentSchema);
                 string name = $"part{parts.Count}";
-                WriteDeepOpt(zip, name, deep);
+                if (transformer is EnsembleTransformer ensemble)
+                {
+                    WriteEnsemble(zip, name, catalog, ensemble, schema);
+                }
+                else
+                {
+                    WriteDeepOpt(zip, name, (DeepPredictionTransformer)transformer);
+                }
+
                 parts.Add(name);
-                schema = deep.GetOutputSchema(schema);
+                schema = transformer.GetOutputSchema(schema);
                 segmentSchema = schema;
             }
             else
@@ -137,6 +146,10 @@ public static class DeepOptModelOperations
                 {
                     transformers.AddRange(Flatten(ReadMlNet(zip, $"{part}.zip", catalog, source, out _)));
                 }
+                else if (zip.GetEntry($"{part}/{EnsembleEntry}") != null)
+                {
+                    transformers.Add(ReadEnsemble(zip, part, catalog, source));
+                }
                 else
                 {
                     transformers.Add(ReadDeepOpt(zip, part, source));
@@ -203,14 +216,85 @@ public static class DeepOptModelOperations
 
     private static void CheckNotDisposed(ITransformer model)
     {
-        foreach (var deep in Flatten(model).OfType<DeepPredictionTransformer>())
+        foreach (var transformer in Flatten(model))
         {
-            if (deep.IsDisposed)
+            if (transformer is DeepPredictionTransformer { IsDisposed: true } deep)
             {
                 throw deep.Disposed("be saved");
             }
+
+            if (transformer is EnsembleTransformer ensemble)
+            {
+                ensemble.ThrowIfDisposed("be saved");
+                foreach (var member in ensemble.Members)
+                {
+                    CheckNotDisposed(member);
+                }
+            }
         }
     }
+
+    /// <summary>Writes each member of an ensemble as a whole DeepOpt model file of its own, inside this one.</summary>
+    private static void WriteEnsemble(ZipArchive zip, string name, ModelOperationsCatalog catalog, EnsembleTransformer ensemble, DataViewSchema schema)
+    {
+        using (var writer = new StreamWriter(zip.CreateEntry($"{name}/{EnsembleEntry}").Open()))
+        {
+            writer.Write(JsonSerializer.Serialize(new EnsembleManifest(ensemble.Members.Count)));
+        }
+
+        for (int i = 0; i < ensemble.Members.Count; i++)
+        {
+            using var buffer = new MemoryStream();
+            SaveDeepOpt(catalog, ensemble.Members[i], schema, buffer);
+            using var target = zip.CreateEntry($"{name}/member{i}.zip").Open();
+            target.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
+    }
+
+    private static EnsembleTransformer ReadEnsemble(ZipArchive zip, string name, ModelOperationsCatalog catalog, string source)
+    {
+        string manifestEntry = $"{name}/{EnsembleEntry}";
+        EnsembleManifest manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<EnsembleManifest>(ReadEntry(zip, manifestEntry, source)) ?? throw new JsonException("it is null");
+        }
+        catch (JsonException e)
+        {
+            throw ModelFileErrors.Damaged(source, $"'{manifestEntry}' is not an ensemble's manifest: {e.Message}", e);
+        }
+
+        if (manifest.Members < 1)
+        {
+            throw ModelFileErrors.Damaged(source, $"'{manifestEntry}' gives {manifest.Members} members");
+        }
+
+        var members = new List<ITransformer>();
+        DataViewSchema? inputSchema = null;
+        try
+        {
+            for (int i = 0; i < manifest.Members; i++)
+            {
+                using var member = new MemoryStream(ReadEntry(zip, $"{name}/member{i}.zip", source));
+                members.Add(Load(catalog, member, $"{source} (ensemble member {i})", out var memberSchema));
+                inputSchema ??= memberSchema;
+            }
+
+            return new EnsembleTransformer(members, inputSchema!);
+        }
+        catch
+        {
+            foreach (var built in members.OfType<IDisposable>())
+            {
+                built.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>What an ensemble's part of a model file holds besides its members' files.</summary>
+    private sealed record EnsembleManifest(int Members);
 
     internal static IEnumerable<ITransformer> Flatten(ITransformer transformer) =>
         transformer is IEnumerable<ITransformer> chain ? chain.SelectMany(Flatten) : new[] { transformer };

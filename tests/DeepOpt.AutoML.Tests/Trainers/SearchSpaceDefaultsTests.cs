@@ -31,6 +31,26 @@ public class SearchSpaceDefaultsTests
     }
 
     [TestMethod]
+    public void LstmDefaultPoint_IsTheSmoothedBagOfWordsAndCharacterTrigrams()
+    {
+        var ml = new MLContext(seed: 1);
+        var trainer = ml.DeepOptAuto().Lstm(new LstmOptions { FeatureColumnName = "Text" });
+
+        var options = (LstmOptions)trainer.CreateOptions(trainer.SearchSpace.SampleFromFeatureSpace(trainer.SearchSpace.Default));
+
+        Assert.AreEqual(0, options.RecurrentLayers);
+        Assert.AreEqual(0, options.ConvolutionFilters);
+        Assert.AreEqual(SequencePoolingKind.Mean, options.Pooling);
+        Assert.AreEqual(TokenizationKind.WordsAndCharacters, options.Tokenization);
+        Assert.AreEqual(3, options.CharacterNGramLength);
+        Assert.AreEqual(2, options.WordNGramLength);
+        Assert.AreEqual(8, options.Epochs);
+        Assert.AreEqual(1e-2, options.LearningRate, 1e-12);
+        Assert.AreEqual(0.1, options.LabelSmoothing, 1e-12);
+        Assert.AreEqual("Text", options.FeatureColumnName);
+    }
+
+    [TestMethod]
     public void EverySampledPoint_GivesValidOptions()
     {
         var ml = new MLContext(seed: 1);
@@ -44,6 +64,7 @@ public class SearchSpaceDefaultsTests
                 var options = trainer.CreateOptions(trainer.SearchSpace.SampleFromFeatureSpace(point));
                 Assert.IsTrue(options.LearningRate is >= 1e-4 and <= 3e-2, $"{trainer.Name}: {options.LearningRate}");
                 Assert.IsTrue(options.Epochs >= 1);
+                Assert.IsTrue(options.LabelSmoothing is >= 0 and <= 0.2, $"{trainer.Name}: {options.LabelSmoothing}");
             }
         }
     }
