@@ -45,61 +45,11 @@ internal sealed class EnsembleDataView : IDataView
 
         var cursor = first.GetRowCursor(firstColumns.DistinctBy(c => c.Index));
         var others = predict ? _scored.Skip(1).Select(s => s.GetRowCursor(new[] { s.Schema[_ensemble.ReadColumn] })).ToArray() : [];
-        return new EnsembleCursor(cursor, others, predict, Schema, _ensemble, active);
+        return new EnsembleRow(cursor, cursor, others, predict, Schema, _ensemble, active);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
         new[] { GetRowCursor(columnsNeeded, rand) };
-}
-
-/// <summary>A cursor over an ensemble's output: the other members' cursors move in step with the first member's.</summary>
-internal sealed class EnsembleCursor : PredictionRow
-{
-    private readonly DataViewRowCursor _first;
-    private readonly DataViewRowCursor[] _others;
-    private readonly EnsembleAverage _average;
-
-    public EnsembleCursor(DataViewRowCursor first, DataViewRowCursor[] others, bool predict, DataViewSchema schema, EnsembleTransformer ensemble, IEnumerable<DataViewSchema.Column> activeColumns)
-        : base(first, schema, ensemble.Outputs, activeColumns)
-    {
-        _first = first;
-        _others = others;
-        _average = new EnsembleAverage(ensemble, predict ? others.Prepend(first) : []);
-    }
-
-    public override bool MoveNext()
-    {
-        if (!_first.MoveNext())
-        {
-            return false;
-        }
-
-        for (int i = 0; i < _others.Length; i++)
-        {
-            if (!_others[i].MoveNext())
-            {
-                throw new InvalidOperationException($"Ensemble member {i + 1} gave fewer rows than member 0 ({_first.Position + 1} or more): every member must map rows one to one.");
-            }
-        }
-
-        return true;
-    }
-
-    protected override float[] CurrentOutputs() => _average.At(_first.Position);
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _first.Dispose();
-            foreach (var other in _others)
-            {
-                other.Dispose();
-            }
-        }
-
-        base.Dispose(disposing);
-    }
 }
 
 /// <summary>Maps single rows through every member, for PredictionEngine; the first member's row passes through.</summary>
@@ -160,27 +110,59 @@ internal sealed class EnsembleRowMapper : IRowToRowMapper
     private DataViewSchema.Column ReadColumn(IRowToRowMapper member) => member.OutputSchema[_ensemble.ReadColumn];
 }
 
-/// <summary>The row a mapper returns: every member's row follows the same input row.</summary>
+/// <summary>
+/// A row of an ensemble's output: the first member's row passes through, and every member's row gives its prediction
+/// of the same input row. Over data it is a cursor that moves the members' cursors in step; from a mapper it is a row
+/// that follows its input row.
+/// </summary>
 internal sealed class EnsembleRow : PredictionRow
 {
-    private readonly DataViewRow _input;
+    private readonly DataViewRow _position;
     private readonly DataViewRow _first;
     private readonly DataViewRow[] _others;
     private readonly EnsembleAverage _average;
 
-    public EnsembleRow(DataViewRow input, DataViewRow first, DataViewRow[] others, bool predict, DataViewSchema schema, EnsembleTransformer ensemble, IEnumerable<DataViewSchema.Column> activeColumns)
+    /// <param name="position">The row whose position identifies the current row (the input row for a mapped row).</param>
+    /// <param name="first">The first member's output row (a cursor over data).</param>
+    /// <param name="others">The other members' rows (cursors over data), empty when no prediction is active.</param>
+    /// <param name="predict">Whether a prediction column is active.</param>
+    /// <param name="schema">The ensemble's output schema.</param>
+    /// <param name="ensemble">The ensemble.</param>
+    /// <param name="activeColumns">The active output columns.</param>
+    public EnsembleRow(DataViewRow position, DataViewRow first, DataViewRow[] others, bool predict, DataViewSchema schema, EnsembleTransformer ensemble, IEnumerable<DataViewSchema.Column> activeColumns)
         : base(first, schema, ensemble.Outputs, activeColumns)
     {
-        _input = input;
+        _position = position;
         _first = first;
         _others = others;
         _average = new EnsembleAverage(ensemble, predict ? others.Prepend(first) : []);
     }
 
-    public override bool MoveNext() => throw new NotSupportedException("A mapped row does not move; move the input row instead.");
+    public override bool MoveNext()
+    {
+        if (_first is not DataViewRowCursor first)
+        {
+            throw new NotSupportedException("A mapped row does not move; move the input row instead.");
+        }
+
+        if (!first.MoveNext())
+        {
+            return false;
+        }
+
+        for (int i = 0; i < _others.Length; i++)
+        {
+            if (!((DataViewRowCursor)_others[i]).MoveNext())
+            {
+                throw new InvalidOperationException($"Ensemble member {i + 1} gave fewer rows than member 0 ({first.Position + 1} or more): every member must map rows one to one.");
+            }
+        }
+
+        return true;
+    }
 
     // PredictionEngine's input row advances its position on every prediction, so the position identifies the row.
-    protected override float[] CurrentOutputs() => _average.At(_input.Position);
+    protected override float[] CurrentOutputs() => _average.At(_position.Position);
 
     protected override void Dispose(bool disposing)
     {
