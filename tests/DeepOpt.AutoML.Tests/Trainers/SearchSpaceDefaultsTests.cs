@@ -47,6 +47,7 @@ public class SearchSpaceDefaultsTests
         Assert.AreEqual(8, options.Epochs);
         Assert.AreEqual(1e-2, options.LearningRate, 1e-12);
         Assert.AreEqual(0.1, options.LabelSmoothing, 1e-12);
+        Assert.AreEqual(0.3, options.Dropout, 1e-12);
         Assert.AreEqual("Text", options.FeatureColumnName);
     }
 
