@@ -9,9 +9,10 @@ namespace DeepOpt.AutoML;
 /// The default search space of the text network (the LSTM trainer): the encoder (a bag of embeddings, convolutions,
 /// or LSTM/GRU layers), the tokens (word n-grams, character n-grams, sequence length, vocabulary), pooling and
 /// regularisation. Every init value is the strong, cheap start: a bag of embeddings of the words, their bigrams and
-/// their character trigrams, mean-pooled (fastText's classifier with its sub-word features), 8 epochs with dropout 0.3
-/// and label smoothing 0.1. On the text bench (10,000 package descriptions) it trains in about a minute on one core and scores
-/// 0.857 on the sweep's validation split, against 0.811 after 2 epochs, so a sweep starts from a good model.
+/// their character trigrams, mean-pooled (fastText's classifier with its sub-word features), 8 epochs of AdamW with
+/// dropout 0.3 and label smoothing 0.1. On the text bench (10,000 package descriptions) it trains in about a minute on
+/// one core and scores 0.857 on the sweep's validation split, against 0.811 after 2 epochs, so a sweep starts from a
+/// good model.
 /// </summary>
 /// <remarks>
 /// The encoder's own options only act with that encoder: <see cref="Cell"/>, <see cref="HiddenSize"/>,
@@ -20,9 +21,14 @@ namespace DeepOpt.AutoML;
 /// </remarks>
 public sealed class LstmSearchSpace
 {
-    /// <summary>Gets or sets the optimizer.</summary>
-    [Choice(new object[] { "Adam", "AdamW", "RmsProp" }, nameof(OptimizerKind.Adam))]
-    public string Optimizer { get; set; } = nameof(OptimizerKind.Adam);
+    /// <summary>
+    /// Gets or sets the optimizer. AdamW to start: Adam adds the weight decay to the gradient before its normalised step,
+    /// which shrinks the embeddings of rare tokens; AdamW decouples it. On the text bench the bag trained on the whole
+    /// training split tested at 0.867 with Adam and a decay of 1e-6 against 0.882 with AdamW (the same as no decay);
+    /// trained on the sweep's 85 % it scored the same either way.
+    /// </summary>
+    [Choice(new object[] { "Adam", "AdamW", "RmsProp" }, nameof(OptimizerKind.AdamW))]
+    public string Optimizer { get; set; } = nameof(OptimizerKind.AdamW);
 
     /// <summary>Gets or sets the learning rate, searched on a log scale.</summary>
     [Range(1e-4, 3e-2, 1e-2, true)]

@@ -48,6 +48,7 @@ public class SearchSpaceDefaultsTests
         Assert.AreEqual(1e-2, options.LearningRate, 1e-12);
         Assert.AreEqual(0.1, options.LabelSmoothing, 1e-12);
         Assert.AreEqual(0.3, options.Dropout, 1e-12);
+        Assert.AreEqual(OptimizerKind.AdamW, options.Optimizer, "Adam's coupled weight decay shrinks rare tokens' embeddings");
         Assert.AreEqual("Text", options.FeatureColumnName);
     }
 
