@@ -111,11 +111,14 @@ public static class DeepOptOnnx
             : throw new ArgumentException($"The model holds {found.Count} DeepOpt models; ONNX export takes a model or pipeline with exactly one. Export each DeepPredictionTransformer on its own.", nameof(model));
     }
 
-    /// <summary>The ensemble that is <paramref name="model"/> or its last transformer, or null.</summary>
+    /// <summary>The ensemble that is <paramref name="model"/> or one of its transformers, or null.</summary>
     private static EnsembleTransformer? EnsembleIn(ITransformer model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return DeepOptModelOperations.Flatten(model).LastOrDefault() as EnsembleTransformer;
+        var ensembles = DeepOptModelOperations.Flatten(model).OfType<EnsembleTransformer>().ToList();
+        return ensembles.Count <= 1
+            ? ensembles.FirstOrDefault()
+            : throw new ArgumentException($"The model holds {ensembles.Count} ensembles; ONNX export takes a pipeline with one. Export each ensemble on its own.", nameof(model));
     }
 
     private static EnsembleTransformer Checked(EnsembleTransformer ensemble)
@@ -140,7 +143,7 @@ public static class DeepOptOnnx
             var features = found[0].Description.Features;
             if (networks.Count > 0 && features != networks[0].Description.Features)
             {
-                throw new ArgumentException($"Ensemble member {i} reads '{features.ColumnName}' as {features.Size} values{(features.Tokens != null ? " of its own vocabulary" : "")}, and member 0 reads '{networks[0].Description.Features.ColumnName}' as {networks[0].Description.Features.Size}{(networks[0].Description.Features.Tokens != null ? " of another" : "")}: one ONNX graph takes one input, so every member must read the same features alike. Export each member with ConvertToOnnx, or save the ensemble with SaveDeepOpt.", "model");
+                throw new ArgumentException($"Ensemble member {i}'s network reads '{features.ColumnName}' otherwise than member 0's (another column, size, image shape or vocabulary): one ONNX graph has one input, so every member's network must read the same features alike. Export each member with ConvertToOnnx, or save the ensemble with SaveDeepOpt.", "model");
             }
 
             networks.Add(found[0]);

@@ -220,6 +220,14 @@ public sealed class EnsembleTests
         Assert.IsFalse(File.Exists(path), "a refused export leaves no file");
         var pipeline = Assert.Throws<ArgumentException>(() => ml.Model.ConvertToOnnxPipeline(ensemble, data));
         StringAssert.Contains(pipeline.Message, "ConvertToOnnx");
+
+        var otherColumn = ml.Transforms.CopyColumns("Other", "Features")
+            .Append<ITransformer>(ml.MulticlassClassification.Trainers.Mlp(new MlpOptions { FeatureColumnName = "Other", HiddenLayerSizes = [8], Epochs = 1 }))
+            .Fit(data);
+        using var differentInputs = ml.Model.CreateEnsemble([MlpMembers(ml, data, 1).Single(), otherColumn], data.Schema);
+        using var inPipeline = new TransformerChain<ITransformer>(differentInputs, ml.Transforms.CopyColumns("Copy", "Score").Fit(differentInputs.Transform(data)));
+        var inputs = Assert.Throws<ArgumentException>(() => ml.Model.ConvertToOnnx(inPipeline, new MemoryStream()));
+        StringAssert.Contains(inputs.Message, "Ensemble member 1's network reads 'Other' otherwise than member 0's");
     }
 
     [TestMethod]
