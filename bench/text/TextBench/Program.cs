@@ -5,11 +5,12 @@
 // test accuracy, macro-F1, epoch times, the CPU time (user + sys) of the fit, batch inference throughput and the median
 // single-row latency.
 // Usage: dotnet TextBench.dll [--data DIR] [--epochs N] [--threads N] [--seed N] [--only deepopt|mlnet|sweep] [--options JSON] [--name NAME]
-//   [--minutes M] [--parallel N] [--on-validation] [--save-scores FILE] [--trials FILE]
+//   [--minutes M] [--parallel N] [--on-validation] [--save-scores FILE] [--trials FILE] [--seeds N]
 //   --on-validation: train on the sweep's 85 % of the training split and score on its other 15 % instead of the test split
 //   --only sweep: the best model of an M-minute sweep (SweepSide), N trials at a time of --threads threads each, then
 //     the ensemble of its 5 best trials, each retrained
-//   --only ensemble: that ensemble alone, from the trials' parameters in --trials (one JSON object per line, best first)
+//   --only ensemble: that ensemble alone, from the trials' parameters in --trials (one JSON object per line, best first);
+//     --seeds N makes N members of each trial, with seeds --seed, --seed + 1, ...
 //   --save-scores: with --only deepopt, writes each test row's label key and Score to FILE (for ensembles made offline)
 //   --options: LstmOptions properties that replace the issue-5 model's, as JSON (enums by name), for example
 //   {"RecurrentLayers": 0, "WordNGramLength": 2, "MaxSequenceLength": 1024, "Pooling": "Mean"}
@@ -23,9 +24,9 @@ using DeepOpt.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-var command = CommandLine.Parse(args, "[--data DIR] [--epochs N] [--threads N] [--seed N] [--only deepopt|mlnet|sweep] [--options JSON] [--name NAME] [--minutes M] [--parallel N] [--on-validation] [--trials FILE]", new Dictionary<string, string?>
+var command = CommandLine.Parse(args, "[--data DIR] [--epochs N] [--threads N] [--seed N] [--only deepopt|mlnet|sweep] [--options JSON] [--name NAME] [--minutes M] [--parallel N] [--on-validation] [--trials FILE] [--seeds N]", new Dictionary<string, string?>
 {
-    ["--data"] = null, ["--epochs"] = "3", ["--threads"] = "2", ["--seed"] = "1", ["--only"] = "", ["--options"] = null, ["--name"] = "deepopt-lstm", ["--save-scores"] = null, ["--trials"] = null,
+    ["--data"] = null, ["--epochs"] = "3", ["--threads"] = "2", ["--seed"] = "1", ["--only"] = "", ["--options"] = null, ["--name"] = "deepopt-lstm", ["--save-scores"] = null, ["--trials"] = null, ["--seeds"] = "1",
     ["--minutes"] = "30", ["--parallel"] = "1",
 }, "--on-validation");
 if (command == null)
@@ -99,7 +100,7 @@ if (only is "ensemble")
         .Where(line => line.Trim().Length > 0)
         .Select((line, i) => new TrialSettings { TrialId = i, Parameter = Parameter.FromJson(line) })
         .ToList();
-    SweepSide.RetrainEnsemble(ml, lstm, trials, train, test, threads);
+    SweepSide.RetrainEnsemble(ml, lstm, trials, train, test, threads, command.Int("--seeds"));
 }
 
 if (only is "sweep")

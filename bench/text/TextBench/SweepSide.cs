@@ -73,25 +73,28 @@ internal static class SweepSide
     /// Retrains each trial's options on the whole training split, averages the models with ml.Model.CreateEnsemble and
     /// reports the ensemble. Also run on its own (TextBench --only ensemble) with trials copied from a sweep's log.
     /// </summary>
-    public static void RetrainEnsemble(MLContext ml, SweepableTrainer lstm, IReadOnlyList<TrialSettings> trials, IDataView train, IDataView test, int threads)
+    /// <param name="seeds">Members per trial: the trial's options with seeds seed, seed + 1, ... (1: the trial's own).</param>
+    public static void RetrainEnsemble(MLContext ml, SweepableTrainer lstm, IReadOnlyList<TrialSettings> trials, IDataView train, IDataView test, int threads, int seeds = 1)
     {
         var watch = Stopwatch.StartNew();
-        var members = trials.Select(t =>
+        var members = trials.SelectMany(t => Enumerable.Range(0, seeds).Select(offset =>
         {
             var memberOptions = (LstmOptions)lstm.CreateOptions(t.Parameter);
             memberOptions.ThreadCount = threads;
+            memberOptions.Seed += offset;
             return (ITransformer)ml.MulticlassClassification.Trainers.Lstm(memberOptions).Fit(train);
-        }).ToList();
+        })).ToList();
         double fitSeconds = watch.Elapsed.TotalSeconds;
         using var ensemble = ml.Model.CreateEnsemble(members, train.Schema);
-        var result = Evaluation.Report(ml, $"deepopt-sweep-ensemble-{members.Count}", ensemble, test, fitSeconds, new Dictionary<string, object>
+        Evaluation.Report(ml, seeds == 1 ? $"deepopt-sweep-ensemble-{members.Count}" : $"deepopt-sweep-seeds-{members.Count}", ensemble, test, fitSeconds, new Dictionary<string, object>
         {
             ["trials"] = trials.Select(t => t.TrialId).ToList(),
             ["members"] = members.Count,
+            ["seeds_per_trial"] = seeds,
         });
         foreach (var (member, i) in members.Select((m, i) => (m, i)))
         {
-            Evaluation.Report(ml, $"deepopt-sweep-member-{i}", member, test, 0, new Dictionary<string, object> { ["trial"] = trials[i].TrialId });
+            Evaluation.Report(ml, $"deepopt-sweep-member-{i}", member, test, 0, new Dictionary<string, object> { ["trial"] = trials[i / seeds].TrialId, ["seed_offset"] = i % seeds });
         }
     }
 

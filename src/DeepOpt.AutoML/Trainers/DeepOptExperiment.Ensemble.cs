@@ -21,15 +21,25 @@ public sealed partial class DeepOptExperiment
     /// and saves, loads and exports like any DeepOpt model.
     /// </remarks>
     /// <param name="count">How many of the best trials to average; fewer when fewer completed.</param>
+    /// <param name="seedsPerTrial">
+    /// Members made of each trial: the first with the trial's own seed (its weights), the others with the seeds after it.
+    /// Trials of one sweep share its seed and are often near-copies; more seeds make the members differ, which is what
+    /// an average gains from.
+    /// </param>
     /// <param name="cancellationToken">Stops the fit in progress at its next batch.</param>
     /// <returns>The ensemble of the best trials' models.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is below 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> or <paramref name="seedsPerTrial"/> is below 1.</exception>
     /// <exception cref="InvalidOperationException">The experiment has not run, or no trial completed.</exception>
-    public async Task<EnsembleTransformer> CreateEnsembleAsync(int count = 5, CancellationToken cancellationToken = default)
+    public async Task<EnsembleTransformer> CreateEnsembleAsync(int count = 5, int seedsPerTrial = 1, CancellationToken cancellationToken = default)
     {
         if (count < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(count), count, $"`{nameof(count)}` must be 1 or more: the number of best trials to average.");
+        }
+
+        if (seedsPerTrial < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(seedsPerTrial), seedsPerTrial, $"`{nameof(seedsPerTrial)}` must be 1 or more: 1 refits each trial with its own seed only.");
         }
 
         var (runner, inputSchema) = _lastRun ?? throw new InvalidOperationException("Run the experiment with RunAsync before making an ensemble of its trials.");
@@ -44,7 +54,11 @@ public sealed partial class DeepOptExperiment
         {
             foreach (var trial in best)
             {
-                members.Add(await Task.Run(() => runner.Refit(trial.TrialSettings.Parameter, cancellationToken), cancellationToken).ConfigureAwait(false));
+                for (int offset = 0; offset < seedsPerTrial; offset++)
+                {
+                    int seedOffset = offset;
+                    members.Add(await Task.Run(() => runner.Refit(trial.TrialSettings.Parameter, cancellationToken, seedOffset), cancellationToken).ConfigureAwait(false));
+                }
             }
 
             return _ml.Model.CreateEnsemble(members, inputSchema);

@@ -56,12 +56,15 @@ internal sealed class DeepOptTrialRunner : ITrialRunner
         // The folds' data and featurizers belong to the experiment.
     }
 
-    /// <summary>Fits a trial's configuration again on the first fold, with the same seed, and returns its model.</summary>
-    public ITransformer Refit(Parameter parameter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fits a trial's configuration again on the first fold and returns its model: with the trial's seed when
+    /// <paramref name="seedOffset"/> is 0 (so the trial's weights on CPU), otherwise with that seed plus the offset.
+    /// </summary>
+    public ITransformer Refit(Parameter parameter, CancellationToken cancellationToken, int seedOffset = 0)
     {
         var (trainer, own) = Resolve(_trainers, parameter);
         var settings = new TrialSettings { Parameter = parameter };
-        return Fit(settings, trainer, own, _folds[0], reportIntermediate: false, cancellationToken).Model;
+        return Fit(settings, trainer, own, _folds[0], reportIntermediate: false, cancellationToken, seedOffset).Model;
     }
 
     /// <summary>The trainer a parameter names, and its own part of the parameter.</summary>
@@ -123,11 +126,11 @@ internal sealed class DeepOptTrialRunner : ITrialRunner
     }
 
     private (Dictionary<string, double> Metrics, ITransformer Model) Fit(
-        TrialSettings settings, SweepableTrainer trainer, Parameter parameter, SweepFold fold, bool reportIntermediate, CancellationToken cancellationToken)
+        TrialSettings settings, SweepableTrainer trainer, Parameter parameter, SweepFold fold, bool reportIntermediate, CancellationToken cancellationToken, int seedOffset = 0)
     {
         var options = trainer.CreateOptions(parameter);
         options.ValidationFraction = 0;
-        options.Seed ??= _seed;
+        options.Seed = unchecked((options.Seed ?? _seed) + seedOffset);
         options.ThreadCount ??= _threads;
         var shared = trainer.Context;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shared.CancellationToken);

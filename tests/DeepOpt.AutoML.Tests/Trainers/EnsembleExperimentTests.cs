@@ -41,6 +41,13 @@ public class EnsembleExperimentTests
         var metrics = ml.MulticlassClassification.Evaluate(ensemble.Transform(validation));
         Assert.IsGreaterThan(0.5, metrics.MicroAccuracy, "the ensemble predicts the validation data");
         Assert.AreEqual(PredictionKind.MulticlassClassification, ensemble.Task);
+
+        using var seeded = await experiment.CreateEnsembleAsync(1, seedsPerTrial: 2);
+        Assert.HasCount(2, seeded.Members);
+        var own = seeded.Members[0].Transform(validation).GetColumn<float[]>("Score").ToArray();
+        var other = seeded.Members[1].Transform(validation).GetColumn<float[]>("Score").ToArray();
+        CollectionAssert.AreEqual(bestScores[0], own[0], "the first seed is the trial's own");
+        Assert.IsTrue(Enumerable.Range(0, own.Length).Any(row => !own[row].SequenceEqual(other[row])), "the second seed gives other weights");
         (best.Model as IDisposable)?.Dispose();
     }
 
@@ -54,5 +61,7 @@ public class EnsembleExperimentTests
         StringAssert.Contains(notRun.Message, "RunAsync");
         var zero = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => experiment.CreateEnsembleAsync(0));
         StringAssert.Contains(zero.Message, "1 or more");
+        var noSeeds = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => experiment.CreateEnsembleAsync(2, seedsPerTrial: 0));
+        StringAssert.Contains(noSeeds.Message, "seedsPerTrial");
     }
 }
