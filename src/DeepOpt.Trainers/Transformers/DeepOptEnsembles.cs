@@ -13,7 +13,7 @@ public static class DeepOptEnsembles
     /// </summary>
     /// <param name="catalog">The model operations catalog (<c>ml.Model</c>).</param>
     /// <param name="members">The fitted pipelines to average; the ensemble owns them and disposes them with itself.</param>
-    /// <param name="inputSchema">The schema of the data the members read (saved with the ensemble).</param>
+    /// <param name="inputSchema">The schema of the data the members read, against which they are checked.</param>
     /// <returns>The ensemble.</returns>
     /// <exception cref="ArgumentException">No member was given, a member cannot read <paramref name="inputSchema"/> or
     /// gives no prediction, or the members differ in task or classes; the message names the member.</exception>

@@ -45,7 +45,6 @@ public sealed class EnsembleTransformer : ITransformer, IDisposable
             throw new ArgumentException("An ensemble needs one or more fitted models, and none may be null.", nameof(members));
         }
 
-        InputSchema = inputSchema;
         var first = MemberOutput.Of(_members[0], 0, inputSchema);
         for (int i = 1; i < _members.Length; i++)
         {
@@ -53,7 +52,6 @@ public sealed class EnsembleTransformer : ITransformer, IDisposable
         }
 
         Task = first.Task;
-        ClassCount = first.ClassCount;
         Outputs = new OutputColumns(first.Task, first.ClassCount, first.KeyValues);
     }
 
@@ -65,12 +63,6 @@ public sealed class EnsembleTransformer : ITransformer, IDisposable
 
     /// <summary>True when every member maps rows one to one, as PredictionEngine needs.</summary>
     public bool IsRowToRowMapper => _members.All(m => m.IsRowToRowMapper);
-
-    /// <summary>The schema the members read, as given when the ensemble was made (saved with it).</summary>
-    internal DataViewSchema InputSchema { get; }
-
-    /// <summary>The classes of a multiclass ensemble; 0 otherwise.</summary>
-    internal int ClassCount { get; }
 
     internal OutputColumns Outputs { get; }
 
