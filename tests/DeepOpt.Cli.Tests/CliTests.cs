@@ -119,6 +119,38 @@ public class CliTests
     }
 
     [TestMethod]
+    public async Task Sweep_Objectives_PrintsTheParetoFront()
+    {
+        using var space = new Workspace();
+        space.Csv("train.csv", 200, 1);
+        string config = space.File("sweep.yaml", """
+            task: multiclass
+            data: { train: train.csv, validationFraction: 0.3 }
+            trainers:
+              - kind: mlp
+                options: { ThreadCount: 1 }
+                searchSpace: { Epochs: { min: 1, max: 3 } }
+            objectives:
+              - maximize: MacroAccuracy
+              - minimize: ParameterCount
+            constraints:
+              - ParameterCount <= 10000000
+            pruner: asha
+            maxTrials: 3
+            output: best.zip
+            """);
+        var output = new StringWriter();
+
+        Assert.AreEqual(0, await SweepCommand.RunAsync(config, output, CancellationToken.None));
+
+        string text = output.ToString();
+        StringAssert.Contains(text, "Pareto front (");
+        StringAssert.Contains(text, "maximize MacroAccuracy, minimize ParameterCount subject to ParameterCount <= 10000000");
+        StringAssert.Matches(text, new System.Text.RegularExpressions.Regex(@"trial \d+: MacroAccuracy [0-9.]+, ParameterCount \d+"));
+        Assert.IsTrue(File.Exists(Path.Combine(space.Folder, "best.zip")));
+    }
+
+    [TestMethod]
     public async Task Sweep_FromJson_RunsItsBudgetAndSavesTheBestModel()
     {
         using var space = new Workspace();
@@ -253,6 +285,10 @@ public class CliTests
     [DataRow("maxTrials: 3\n    searchSpace: { Dropout: { min: 0, max: 1 } }", 6, 44, "trainers[0].searchSpace.Dropout.max", "`Dropout` must be in [0, 1), but got 1")]
     [DataRow("maxTrials: 3\n    searchSpace: { BatchSize: [32, big] }", 6, 36, "trainers[0].searchSpace.BatchSize[1]", "'big'")]
     [DataRow("maxTrials: 3\n    searchSpace: { Optimizer: [Adamw, AdamW] }", 6, 39, "trainers[0].searchSpace.Optimizer[1]", "'AdamW' repeats the candidate 'Adamw'")]
+    [DataRow("maxTrials: 3\nconstraints: ['ParameterCount <= 5']", 8, 14, "constraints", "constraints need `objectives:`")]
+    [DataRow("maxTrials: 3\nobjectives: [{ maximize: MacroAccuracy }]\nconstraints: ['ParameterCount < 5']", 9, 15, "constraints[0]", "`name <= limit` or `name >= limit`")]
+    [DataRow("maxTrials: 3\nobjectives: [{ maximise: MacroAccuracy }]", 8, 16, "objectives[0].maximise", "Did you mean `maximize`?")]
+    [DataRow("maxTrials: 3\nobjectives: [{ minimize: ParameterCount }]\npruner: asha", 9, 9, "pruner", "add `- maximize: MacroAccuracy` to `objectives:`")]
     public async Task Sweep_BadConfig_ErrorPointsAtLineAndKey(string tail, int line, int column, string key, string message)
     {
         using var space = new Workspace();

@@ -49,6 +49,15 @@ internal sealed class ExperimentSettings
     /// <summary>Gets a value indicating whether the sweep is open, after which its store, name, worker and clock are fixed.</summary>
     public bool IsOpen { get; private set; }
 
+    /// <summary>Gets the objectives and constraints of a multi-objective experiment, or null for a single objective.</summary>
+    public MultiObjective.ObjectiveSet? Objectives { get; private set; }
+
+    public void SetObjectives(MultiObjective.ObjectiveSet objectives)
+    {
+        EnsureNotOpen(nameof(SetObjectives));
+        Objectives = objectives ?? throw new ArgumentNullException(nameof(objectives));
+    }
+
     public void SetMaxTrials(int maxTrials)
     {
         if (maxTrials < 1)

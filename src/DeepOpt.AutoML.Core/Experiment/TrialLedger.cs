@@ -153,6 +153,12 @@ internal sealed class TrialLedger : IDisposable
         ArgumentNullException.ThrowIfNull(result);
         var progress = TakeRunning(trialId);
         var state = result.IsPruned ? TrialState.Pruned : result.IsFailed ? TrialState.Failed : TrialState.Completed;
+        if (_settings.Objectives is { } objectives)
+        {
+            // Computed objectives are recorded with the trial, so the store keeps every objective value.
+            result = objectives.WithComputedValues(result);
+        }
+
         Finish(result with
         {
             TrialSettings = Ended(progress.TrialSettings),

@@ -38,9 +38,11 @@ public sealed class TrialSettings
     /// <param name="step">The step, growing from one report to the next.</param>
     /// <param name="loss">The loss at that step, minimised.</param>
     /// <param name="metric">The metric at that step, as the user reads it.</param>
+    /// <param name="measures">Values of the trial that training does not change, for example its parameter count and
+    /// latency, by the names its objectives and constraints use (see <see cref="IntermediateValue.Measures"/>); optional.</param>
     /// <returns>True when a pruner judged the trial hopeless: stop its work and throw <see cref="TrialPrunedException"/>.</returns>
-    public bool ReportIntermediate(int step, double loss, double metric)
-        => Reporter?.Report(TrialId, new IntermediateValue(step, loss, metric)) ?? false;
+    public bool ReportIntermediate(int step, double loss, double metric, IReadOnlyDictionary<string, double>? measures = null)
+        => Reporter?.Report(TrialId, new IntermediateValue(step, loss, metric) { Measures = measures }) ?? false;
 
     /// <summary>A deep copy of these settings without the reporter, ended at <paramref name="endedAtUtc"/> unless they
     /// ended already, so that what a store or a finished trial keeps shares nothing with the running trial.</summary>

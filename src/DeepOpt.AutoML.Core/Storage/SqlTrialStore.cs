@@ -20,7 +20,7 @@ namespace DeepOpt.AutoML.Storage;
 public abstract class SqlTrialStore : ITrialStore
 {
     private const string Columns = "trial_id, state, parameter, loss, metric, duration_ms, error, intermediate, "
-        + "peak_memory_mb, worker_id, host, pid, started_ms, ended_ms, heartbeat_ms";
+        + "peak_memory_mb, worker_id, host, pid, started_ms, ended_ms, heartbeat_ms, metrics";
 
     private static readonly JsonSerializerOptions s_json = new()
     {
@@ -133,7 +133,7 @@ public abstract class SqlTrialStore : ITrialStore
             var parameter = propose(trialId, rows.Select(r => r.Stored).ToList());
             var started = LocalUtcNow();
             Execute(connection, transaction, $"INSERT INTO deepopt_trials (sweep, {Columns}) VALUES (@sweep, @id, @state, "
-                + $"@parameter, NULL, NULL, NULL, NULL, '[]', NULL, @worker, @host, @pid, @started, NULL, {Now})",
+                + $"@parameter, NULL, NULL, NULL, NULL, '[]', NULL, @worker, @host, @pid, @started, NULL, {Now}, NULL)",
                 ("sweep", sweepName), ("id", trialId), ("state", nameof(TrialState.Running)), ("parameter", parameter.ToJson()),
                 ("worker", worker.WorkerId), ("host", worker.Host), ("pid", worker.ProcessId), ("started", ToMilliseconds(started)));
             Execute(connection, transaction, "UPDATE deepopt_sweeps SET next_trial_id = @next WHERE name = @name",
@@ -179,12 +179,12 @@ public abstract class SqlTrialStore : ITrialStore
         var settings = result.TrialSettings;
         return Run(connection => Execute(connection, null,
             "UPDATE deepopt_trials SET state = @state, loss = @loss, metric = @metric, duration_ms = @duration, error = @error, "
-            + "intermediate = @values, peak_memory_mb = @peak, ended_ms = @ended "
+            + "intermediate = @values, peak_memory_mb = @peak, ended_ms = @ended, metrics = @metrics "
             + "WHERE sweep = @sweep AND trial_id = @id AND state = @running AND worker_id = @worker",
             ("state", result.State.ToString()), ("loss", Finite(result.Loss)), ("metric", Finite(result.Metric)),
             ("duration", Finite(result.DurationInMilliseconds)), ("error", result.ErrorMessage),
             ("values", JsonSerializer.Serialize(result.IntermediateValues, s_json)), ("peak", result.PeakMemoryInMegaByte),
-            ("ended", ToMilliseconds(settings.EndedAtUtc ?? LocalUtcNow())), ("sweep", sweepName), ("id", settings.TrialId),
+            ("metrics", JsonSerializer.Serialize(result.Metrics, s_json)), ("ended", ToMilliseconds(settings.EndedAtUtc ?? LocalUtcNow())), ("sweep", sweepName), ("id", settings.TrialId),
             ("running", nameof(TrialState.Running)), ("worker", workerId)) == 1);
     }
 
@@ -230,6 +230,19 @@ public abstract class SqlTrialStore : ITrialStore
     /// <param name="transaction">The transaction.</param>
     protected virtual void BeforeSchema(DbConnection connection, DbTransaction transaction)
     {
+    }
+
+    /// <summary>Whether a table of the store's schema has a column (the standard information schema; SQLite overrides it).</summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="transaction">The transaction.</param>
+    /// <param name="table">The table.</param>
+    /// <param name="column">The column.</param>
+    /// <returns>True when the column exists.</returns>
+    protected virtual bool HasColumn(DbConnection connection, DbTransaction transaction, string table, string column)
+    {
+        using var command = Command(connection, transaction, "SELECT COUNT(*) FROM information_schema.columns "
+            + "WHERE table_schema = current_schema() AND table_name = @table AND column_name = @column", [("table", table), ("column", column)]);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     /// <summary>Rewords a driver's exception: what failed, where, and the fix.</summary>
@@ -310,7 +323,14 @@ public abstract class SqlTrialStore : ITrialStore
                 + "trial_id INTEGER NOT NULL, state TEXT NOT NULL, parameter TEXT NOT NULL, loss DOUBLE PRECISION NULL, "
                 + "metric DOUBLE PRECISION NULL, duration_ms DOUBLE PRECISION NULL, error TEXT NULL, intermediate TEXT NOT NULL, "
                 + "peak_memory_mb DOUBLE PRECISION NULL, worker_id TEXT NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL, "
-                + "started_ms BIGINT NOT NULL, ended_ms BIGINT NULL, heartbeat_ms BIGINT NOT NULL, PRIMARY KEY (sweep, trial_id))");
+                + "started_ms BIGINT NOT NULL, ended_ms BIGINT NULL, heartbeat_ms BIGINT NOT NULL, metrics TEXT NULL, PRIMARY KEY (sweep, trial_id))");
+
+            // A table made before the trials' metrics were stored gets their column.
+            if (!HasColumn(connection, transaction, "deepopt_trials", "metrics"))
+            {
+                Execute(connection, transaction, "ALTER TABLE deepopt_trials ADD COLUMN metrics TEXT NULL");
+            }
+
             transaction.Commit();
             _schemaReady = true;
         }
@@ -341,6 +361,8 @@ public abstract class SqlTrialStore : ITrialStore
                 ErrorMessage = reader.IsDBNull(6) ? null : reader.GetString(6),
                 IntermediateValues = JsonSerializer.Deserialize<List<IntermediateValue>>(reader.GetString(7), s_json) ?? [],
                 PeakMemoryInMegaByte = reader.IsDBNull(8) ? null : reader.GetDouble(8),
+                Metrics = reader.IsDBNull(15) ? new Dictionary<string, double>()
+                    : JsonSerializer.Deserialize<Dictionary<string, double>>(reader.GetString(15), s_json) ?? [],
             };
             var owner = new WorkerIdentity(reader.GetString(9), reader.GetString(10),
                 Convert.ToInt32(reader.GetValue(11), System.Globalization.CultureInfo.InvariantCulture));

@@ -56,7 +56,7 @@ public sealed class BayesianTuner : ITuner
     private readonly Random _random;
     private readonly GaussianProcess _model;
     private readonly int _initialTrials;
-    private readonly int _encodedLength;
+    private readonly GaussianInputs _inputs;
     private readonly List<double[]> _points = [];
     private readonly List<double> _losses = [];
     private readonly HashSet<string> _seen = [];
@@ -90,25 +90,8 @@ public sealed class BayesianTuner : ITuner
         }
 
         _trustRegion = new TrustRegion(d);
-
-        var columnGroup = new List<int>();
-        var lengthscales = new List<double>();
-        var minimum = new List<double>();
-        for (int i = 0; i < d; i++)
-        {
-            var info = _features[i];
-            bool categorical = info.Kind == FeatureKind.Categorical;
-            for (int c = 0; c < (categorical ? info.Cardinality : 1); c++)
-            {
-                columnGroup.Add(i);
-            }
-
-            lengthscales.Add(categorical ? 1.0 : 0.3);
-            minimum.Add(info.Kind == FeatureKind.Continuous ? 0.01 : Math.Max(0.01, 0.5 / info.Cardinality));
-        }
-
-        _encodedLength = columnGroup.Count;
-        _model = new GaussianProcess([.. columnGroup], [.. lengthscales], [.. minimum]);
+        _inputs = new GaussianInputs(_features);
+        _model = _inputs.NewModel();
     }
 
     /// <summary>
@@ -303,8 +286,8 @@ public sealed class BayesianTuner : ITuner
         int n = _losses.Count;
         double lie = _losses.Max();
         var running = _pending.Values.Where(p => p.Point.Length == _features.Count).Select(p => p.Point).ToList();
-        var y = Warp([.. _losses, .. running.Select(_ => lie)]);
-        _model.SetData(_points.Concat(running).Select(Encode).ToArray(), y);
+        var y = LossWarp.Fit([.. _losses, .. running.Select(_ => lie)]).Values;
+        _model.SetData(_points.Concat(running).Select(_inputs.Encode).ToArray(), y);
         bool refit = _countAtLastFit < 0 || n <= 30 || n - _countAtLastFit >= Math.Max(1, n / 10);
         if (refit)
         {
@@ -322,7 +305,7 @@ public sealed class BayesianTuner : ITuner
 
     private double[] Score(double[][] candidates, double bestZ)
     {
-        var encoded = candidates.Select(Encode).ToArray();
+        var encoded = candidates.Select(_inputs.Encode).ToArray();
         var mean = new double[candidates.Length];
         var variance = new double[candidates.Length];
         _model.Predict(encoded, mean, variance);
@@ -334,43 +317,5 @@ public sealed class BayesianTuner : ITuner
         }
 
         return scores;
-    }
-
-    /// <summary>log(loss - min + c), standardised, with c the gap between the median and the best loss: the better
-    /// half of the trials spans a factor of 2, and losses far above the median are compressed logarithmically.</summary>
-    private static double[] Warp(IReadOnlyList<double> rawLosses)
-    {
-        // Finite but astronomic losses would overflow the differences below.
-        var losses = rawLosses.Select(v => Math.Clamp(v, -1e150, 1e150)).ToArray();
-        double min = losses.Min();
-        var sorted = losses.OrderBy(v => v).ToArray();
-        double median = sorted[sorted.Length / 2];
-        double c = Math.Max(median - min, 1e-12 * Math.Max(1, Math.Abs(min)));
-        var y = losses.Select(v => Math.Log(v - min + c)).ToArray();
-        double mean = y.Average();
-        double sd = Math.Sqrt(y.Select(v => (v - mean) * (v - mean)).Average());
-        sd = sd > 1e-12 ? sd : 1;
-        return y.Select(v => (v - mean) / sd).ToArray();
-    }
-
-    private double[] Encode(double[] point)
-    {
-        var encoded = new double[_encodedLength];
-        int column = 0;
-        for (int i = 0; i < point.Length; i++)
-        {
-            var info = _features[i];
-            if (info.Kind == FeatureKind.Categorical)
-            {
-                encoded[column + info.BinOf(point[i])] = 1;
-                column += info.Cardinality;
-            }
-            else
-            {
-                encoded[column++] = point[i];
-            }
-        }
-
-        return encoded;
     }
 }

@@ -14,12 +14,20 @@ internal sealed class CandidateSampler
     private readonly IReadOnlyList<FeatureInfo> _features;
     private readonly Random _random;
     private readonly double _choiceResampleProbability;
+    private readonly bool _reflect;
 
-    public CandidateSampler(IReadOnlyList<FeatureInfo> features, Random random, double choiceResampleProbability)
+    /// <param name="features">The coordinates.</param>
+    /// <param name="random">The random source.</param>
+    /// <param name="choiceResampleProbability">How often a move resamples a choice.</param>
+    /// <param name="reflect">Whether a move past a bound reflects off it (else it stops at the bound, which makes the
+    /// bounds likely: right where an optimum sits at a bound, wrong where a bound gives a degenerate objective value,
+    /// as the edges of a multi-objective problem's front do).</param>
+    public CandidateSampler(IReadOnlyList<FeatureInfo> features, Random random, double choiceResampleProbability, bool reflect = false)
     {
         _features = features;
         _random = random;
         _choiceResampleProbability = choiceResampleProbability;
+        _reflect = reflect;
     }
 
     public double[] Perturb(double[] centre, double scale)
@@ -39,7 +47,8 @@ internal sealed class CandidateSampler
             }
             else
             {
-                point[i] = Math.Clamp(point[i] + (scale * Gaussian()), 0, 1);
+                double moved = point[i] + (scale * Gaussian());
+                point[i] = _reflect ? Math.Clamp(moved < 0 ? -moved : moved > 1 ? 2 - moved : moved, 0, 1) : Math.Clamp(moved, 0, 1);
                 changed = true;
             }
         }

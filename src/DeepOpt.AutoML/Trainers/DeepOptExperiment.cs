@@ -48,7 +48,7 @@ public sealed partial class DeepOptExperiment : IDisposable
     private readonly int _seed;
     private readonly ExperimentSettings _settings = new();
     private readonly TuningExperiment _experiment;
-    private Func<SearchSpace.SearchSpace, int, ITuner> _tunerFactory = Bayesian;
+    private Func<SearchSpace.SearchSpace, int, ITuner>? _tunerFactory;
     private IDataView? _train;
     private IDataView? _validation;
     private int _folds;
@@ -161,7 +161,7 @@ public sealed partial class DeepOptExperiment : IDisposable
     public DeepOptExperiment SetCostFrugalTuner() => SetTunerFactory((space, seed) => new CostFrugalTuner(space, seed));
 
     /// <summary>Searches each trainer's space with Bayesian optimisation (a Gaussian process): the default tuner,
-    /// used when no tuner is set, and the strongest in <c>bench/hpo</c>. Its first trial is the space's default point,
+    /// used when no tuner is set (with one objective; see SetObjectives), and the strongest in <c>bench/hpo</c>. Its first trial is the space's default point,
     /// DeepOpt's cheap start, then a Latin-hypercube design, so a short budget is not spent on a few random huge trials.</summary>
     /// <returns>This experiment.</returns>
     public DeepOptExperiment SetBayesianTuner() => SetTunerFactory(Bayesian);
@@ -300,12 +300,14 @@ public sealed partial class DeepOptExperiment : IDisposable
         var evaluator = _evaluator ?? throw new InvalidOperationException(
             "Set the task with SetMulticlassClassificationMetric, SetBinaryClassificationMetric or SetRegressionMetric before running.");
         var folds = PrepareFolds();
+        CheckObjectives(evaluator);
+        var tunerFactory = _tunerFactory ?? DefaultTuner;
         var tuner = trainers.Count == 1
-            ? _tunerFactory(trainers.Values.Single().SearchSpace, _seed)
-            : new EciTuner(trainers.ToDictionary(kv => kv.Key, kv => kv.Value.SearchSpace), _tunerFactory, _seed);
+            ? tunerFactory(trainers.Values.Single().SearchSpace, _seed)
+            : new EciTuner(trainers.ToDictionary(kv => kv.Key, kv => kv.Value.SearchSpace), tunerFactory, _seed);
         int? threads = _settings.ParallelTrials > 1 ? Math.Max(1, Environment.ProcessorCount / _settings.ParallelTrials) : null;
         var keeper = new ModelKeeper(() => _experiment.BestResult, _monitor);
-        var trialRunner = new DeepOptTrialRunner(_ml, folds, trainers, evaluator, _seed, threads, keeper);
+        var trialRunner = new DeepOptTrialRunner(_ml, folds, trainers, evaluator, _seed, threads, keeper, _settings.Objectives);
         _lastRun = (trialRunner, _train!.Schema);
         var space = trainers.Count == 1
             ? trainers.Values.Single().SearchSpace

@@ -28,12 +28,15 @@ internal sealed class DeepOptTrialRunner : ITrialRunner
     private readonly int _seed;
     private readonly int? _threads;
     private readonly ModelKeeper _keeper;
+    private readonly MultiObjective.ObjectiveSet? _objectives;
 
     // threads: TorchSharp threads per trial when the trainer's options leave them unset, or null. Each trial's model
-    // goes to the keeper, not into its result.
+    // goes to the keeper, not into its result. objectives: those of a multi-objective sweep, which say what to measure.
     public DeepOptTrialRunner(
-        MLContext ml, IReadOnlyList<SweepFold> folds, IReadOnlyDictionary<string, SweepableTrainer> trainers, TaskEvaluator evaluator, int seed, int? threads, ModelKeeper keeper)
+        MLContext ml, IReadOnlyList<SweepFold> folds, IReadOnlyDictionary<string, SweepableTrainer> trainers, TaskEvaluator evaluator, int seed, int? threads, ModelKeeper keeper,
+        MultiObjective.ObjectiveSet? objectives = null)
     {
+        _objectives = objectives;
         _keeper = keeper;
         _ml = ml;
         _folds = folds;
@@ -113,6 +116,13 @@ internal sealed class DeepOptTrialRunner : ITrialRunner
         }
 
         double metric = mean[_evaluator.MetricName];
+        var network = models[best] is Microsoft.ML.Data.TransformerChain<ITransformer> chain ? chain.LastTransformer : models[best];
+        foreach (var (name, value) in TrialMeasures.Measure(_ml, network, _folds[best].Validation, _objectives))
+        {
+            mean[name] = value;
+        }
+
+        mean[TrialMeasures.TrainingTimeInSeconds] = clock.Elapsed.TotalSeconds;
         _keeper.Hold(settings.TrialId, models[best]);
         return new TrialResult
         {

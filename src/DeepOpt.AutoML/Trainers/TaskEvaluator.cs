@@ -48,6 +48,14 @@ internal sealed class TaskEvaluator
 
     public IEstimator<ITransformer> CreateTrainer(MLContext ml, DeepTrainerOptions options, DeepFitContext context) => DeepOptTrainers.Create(ml, options, Task, context);
 
+    /// <summary>The names of every metric <see cref="Evaluate"/> gives.</summary>
+    public IReadOnlyList<string> MetricNames => Task switch
+    {
+        PredictionKind.MulticlassClassification => Enum.GetNames<MulticlassClassificationMetric>(),
+        PredictionKind.BinaryClassification => Enum.GetNames<BinaryClassificationMetric>(),
+        _ => Enum.GetNames<RegressionMetric>(),
+    };
+
     /// <summary>Every metric ML.NET's evaluator gives for the scored validation data, by name.</summary>
     public Dictionary<string, double> Evaluate(MLContext ml, IDataView scored)
     {

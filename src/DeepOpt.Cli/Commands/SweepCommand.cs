@@ -14,7 +14,7 @@ namespace DeepOpt.Cli.Commands;
 /// <summary>`deepopt sweep config.yaml`: tunes one or more trainers on the config's data and saves the best model.</summary>
 internal static class SweepCommand
 {
-    private static readonly string[] Keys = ["task", "metric", "seed", "data", "trainers", "tuner", "pruner", "maxTrials", "minutes", "output", "storage", "sweepName"];
+    private static readonly string[] Keys = ["task", "metric", "seed", "data", "trainers", "tuner", "pruner", "maxTrials", "minutes", "output", "storage", "sweepName", "objectives", "constraints"];
 
     /// <param name="configPath">The config file.</param>
     /// <param name="output">Where the results go.</param>
@@ -38,6 +38,7 @@ internal static class SweepCommand
         string modelPath = Path.GetFullPath(root.Child("output")?.String() ?? "best-model.zip", folder);
         string? storage = root.Child("storage")?.String() is { } s ? Storage(s, folder) : null;
         string? sweepName = root.Child("sweepName")?.String();
+        var objectives = ObjectivesConfig.Bind(root.Child("objectives"), root.Child("constraints"));
         root.RejectUnknownKeys(Keys);
         if (maxTrials == null && minutes == null)
         {
@@ -65,16 +66,31 @@ internal static class SweepCommand
             experiment.SetSweepName(sweepName);
         }
 
-        SetMetric(experiment, task, metricNode, data.Label);
-        _ = tuner switch
+        string metric = SetMetric(experiment, task, metricNode, data.Label);
+        if (objectives != null)
         {
-            "cfo" or "costfrugal" => experiment.SetCostFrugalTuner(),
-            "bayesian" or "bayes" => experiment.SetBayesianTuner(),
-            "random" => experiment.SetRandomSearchTuner(),
-            "grid" => experiment.SetGridSearchTuner(),
-            _ => throw root.Required("tuner").Error($"'{tuner}' is not a tuner: use bayesian (the default), cfo, random or grid."),
-        };
-        if (Pruner(prunerNode) is { } pruner)
+            experiment.SetObjectives(objectives.Objectives, objectives.Constraints);
+            _ = tuner switch
+            {
+                "bayesian" or "bayes" => experiment,
+                "nsga" or "nsga2" => experiment.SetNsgaTuner(),
+                "random" => experiment.SetRandomSearchTuner(),
+                _ => throw root.Required("tuner").Error($"'{tuner}' is not a tuner of several objectives: use bayesian (the default), nsga or random."),
+            };
+        }
+        else
+        {
+            _ = tuner switch
+            {
+                "cfo" or "costfrugal" => experiment.SetCostFrugalTuner(),
+                "bayesian" or "bayes" => experiment.SetBayesianTuner(),
+                "random" => experiment.SetRandomSearchTuner(),
+                "grid" => experiment.SetGridSearchTuner(),
+                _ => throw root.Required("tuner").Error($"'{tuner}' is not a tuner: use bayesian (the default), cfo, random or grid."),
+            };
+        }
+
+        if ((objectives == null ? Pruner(prunerNode) : ObjectivesConfig.Pruner(prunerNode, objectives, metric)) is { } pruner)
         {
             experiment.SetPruner(pruner);
         }
@@ -95,6 +111,11 @@ internal static class SweepCommand
         if (experiment.StopReason != null)
         {
             output.WriteLine(experiment.StopReason);
+        }
+
+        if (objectives != null)
+        {
+            ObjectivesConfig.WriteFront(output, objectives, experiment.ParetoFront);
         }
 
         output.WriteLine($"Best: trial {best.TrialSettings.TrialId}, metric {best.Metric:F4}: {TrialLines.Describe(best.TrialSettings.Parameter)}");
@@ -128,19 +149,23 @@ internal static class SweepCommand
     internal static string Storage(string value, string folder) =>
         value.Contains('=', StringComparison.Ordinal) ? value : Path.GetFullPath(value, folder);
 
-    private static void SetMetric(DeepOptExperiment experiment, PredictionKind task, ConfigNode? node, string label)
+    /// <summary>Sets the task's metric and returns its name.</summary>
+    private static string SetMetric(DeepOptExperiment experiment, PredictionKind task, ConfigNode? node, string label)
     {
         switch (task)
         {
             case PredictionKind.BinaryClassification:
-                experiment.SetBinaryClassificationMetric(node?.Enum<BinaryClassificationMetric>() ?? BinaryClassificationMetric.Accuracy, label);
-                break;
+                var binary = node?.Enum<BinaryClassificationMetric>() ?? BinaryClassificationMetric.Accuracy;
+                experiment.SetBinaryClassificationMetric(binary, label);
+                return binary.ToString();
             case PredictionKind.Regression:
-                experiment.SetRegressionMetric(node?.Enum<RegressionMetric>() ?? RegressionMetric.RSquared, label);
-                break;
+                var regression = node?.Enum<RegressionMetric>() ?? RegressionMetric.RSquared;
+                experiment.SetRegressionMetric(regression, label);
+                return regression.ToString();
             default:
-                experiment.SetMulticlassClassificationMetric(node?.Enum<MulticlassClassificationMetric>() ?? MulticlassClassificationMetric.MacroAccuracy, label);
-                break;
+                var multiclass = node?.Enum<MulticlassClassificationMetric>() ?? MulticlassClassificationMetric.MacroAccuracy;
+                experiment.SetMulticlassClassificationMetric(multiclass, label);
+                return multiclass.ToString();
         }
     }
 

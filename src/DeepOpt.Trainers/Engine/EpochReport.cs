@@ -17,4 +17,8 @@ public sealed record EpochReport(
     double? ValidationLoss,
     double? ValidationMetric,
     double LearningRate,
-    double Seconds);
+    double Seconds)
+{
+    /// <summary>Gets the number of trainable weights of the network, or null when not known.</summary>
+    public long? ParameterCount { get; init; }
+}

@@ -93,6 +93,7 @@ internal static class TrainingEngine
         var schedule = new LearningRateSchedule(options);
         var stopping = new EarlyStopping(options);
         var penalized = network.named_parameters().Where(p => p.parameter.dim() >= 2).Select(p => p.parameter).ToList();
+        long parameterCount = network.parameters().Sum(p => p.numel());
         var random = new Random(seed);
         var order = Enumerable.Range(0, train.Count).Select(i => (long)i).ToArray();
         var history = new List<EpochReport>();
@@ -159,7 +160,10 @@ internal static class TrainingEngine
                     (validationLoss, validationMetric) = Evaluate(network, validation, loss, task, options.BatchSize);
                 }
 
-                var report = new EpochReport(epoch + 1, options.Epochs, lossSum / batches, validationLoss, validationMetric, rate, watch.Elapsed.TotalSeconds);
+                var report = new EpochReport(epoch + 1, options.Epochs, lossSum / batches, validationLoss, validationMetric, rate, watch.Elapsed.TotalSeconds)
+                {
+                    ParameterCount = parameterCount,
+                };
                 history.Add(report);
                 context.Progress?.Report(report);
                 log?.Invoke(Describe(report));

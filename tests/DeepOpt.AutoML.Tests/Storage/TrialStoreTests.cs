@@ -76,7 +76,8 @@ public abstract class TrialStoreTests
             Metric = 0.75,
             DurationInMilliseconds = 1234.5,
             PeakMemoryInMegaByte = 99,
-            IntermediateValues = [new IntermediateValue(1, 0.5, 0.7), new IntermediateValue(2, double.NaN, 0.8)],
+            IntermediateValues = [new IntermediateValue(1, 0.5, 0.7), new IntermediateValue(2, double.NaN, 0.8) { Measures = new Dictionary<string, double> { ["ParameterCount"] = 1234 } }],
+            Metrics = new Dictionary<string, double> { ["MacroAccuracy"] = 0.75, ["LatencyInMilliseconds"] = 0.125 },
         };
 
         Assert.IsTrue(store.FinishTrial(sweep, s_remote.WorkerId, result));
@@ -91,6 +92,9 @@ public abstract class TrialStoreTests
         Assert.AreEqual(Point(0).ToJson(), stored.Result.TrialSettings.Parameter.ToJson());
         Assert.AreEqual(2, stored.Result.IntermediateValues.Count);
         Assert.IsTrue(double.IsNaN(stored.Result.IntermediateValues[1].Loss));
+        Assert.AreEqual(1234.0, stored.Result.IntermediateValues[1].Measures!["ParameterCount"]);
+        Assert.IsNull(stored.Result.IntermediateValues[0].Measures);
+        CollectionAssert.AreEquivalent(result.Metrics.ToList(), stored.Result.Metrics.ToList(), "every metric, so every objective value, is stored");
         Assert.AreEqual(1.0, (stored.Result.TrialSettings.EndedAtUtc!.Value - stored.Result.TrialSettings.StartedAtUtc).TotalSeconds, 0.01);
     }
 
