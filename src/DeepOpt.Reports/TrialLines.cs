@@ -7,8 +7,10 @@ using DeepOpt.AutoML.SearchSpace;
 namespace DeepOpt.Reports;
 
 /// <summary>Prints one line per trial as a sweep runs: its state, parameters, metric, duration and the best so far
-/// (for a maximised metric such as accuracy).</summary>
-public sealed class TrialLines(TextWriter writer) : IMonitor
+/// (for a maximised metric such as accuracy); with several objectives, each objective's value instead of the metric.</summary>
+/// <param name="writer">Where the lines go.</param>
+/// <param name="objectives">A multi-objective sweep's objectives, or null.</param>
+public sealed class TrialLines(TextWriter writer, AutoML.MultiObjective.ObjectiveSet? objectives = null) : IMonitor
 {
     private readonly DateTime _start = DateTime.UtcNow;
     private double _best = double.NaN;
@@ -25,7 +27,9 @@ public sealed class TrialLines(TextWriter writer) : IMonitor
             _best = result.Metric;
         }
 
-        Write(result.TrialSettings.TrialId, "completed", $"metric {result.Metric:F4} in {result.DurationInMilliseconds / 1000:F1} s, "
+        string values = objectives == null ? $"metric {result.Metric:F4}"
+            : string.Join(", ", objectives.Objectives.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Name} {o.ValueOf(result):G5}")));
+        Write(result.TrialSettings.TrialId, "completed", $"{values} in {result.DurationInMilliseconds / 1000:F1} s, "
             + $"peak {result.PeakMemoryInMegaByte:F0} MB, best {_best:F4}");
     }
 

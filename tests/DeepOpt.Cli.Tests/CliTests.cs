@@ -137,12 +137,18 @@ public class CliTests
               - ParameterCount <= 10000000
             pruner: asha
             maxTrials: 3
+            storage: sweep.db
             output: best.zip
             """);
         var output = new StringWriter();
 
         Assert.AreEqual(0, await SweepCommand.RunAsync(config, output, CancellationToken.None));
 
+        // The stored sweep remembers its objectives: its report shows the front and the trade-offs.
+        string report = Path.Combine(space.Folder, "report.html");
+        Assert.AreEqual(0, StoreCommands.Report(Path.Combine(space.Folder, "sweep.db"), "default", report, new StringWriter()));
+        StringAssert.Contains(File.ReadAllText(report), "<table id=\"tradeoffs\"");
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         string text = output.ToString();
         StringAssert.Contains(text, "Pareto front (");
         StringAssert.Contains(text, "maximize MacroAccuracy, minimize ParameterCount subject to ParameterCount <= 10000000");

@@ -353,6 +353,7 @@ public sealed partial class TuningExperiment : IIntermediateReporter, IDisposabl
                 ["tuner"] = tuner.GetType().FullName,
                 ["pruner"] = s.Pruner?.GetType().FullName,
                 ["warmStart"] = s.WarmStart?.Description,
+                ["objectives"] = s.Objectives?.ToString(),
             };
             string definition = SweepDefinition.ToJson(_searchSpace, settings);
             _ledger = TrialLedger.Open(tuner, s, _monitor, _searchSpace, this,

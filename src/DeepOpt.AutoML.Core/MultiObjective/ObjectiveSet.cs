@@ -87,6 +87,26 @@ public sealed class ObjectiveSet
         return result with { Metrics = metrics };
     }
 
+    /// <summary>Reads what <see cref="ToString"/> writes, for example "maximize MacroAccuracy, minimize
+    /// LatencyInMilliseconds subject to ParameterCount &lt;= 100000" (as a sweep's stored definition keeps it); objectives
+    /// computed by functions come back as metrics of the same name, where the experiment recorded their values.</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The objectives and constraints.</returns>
+    /// <exception cref="FormatException">The text is not of that form.</exception>
+    public static ObjectiveSet Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split(" subject to ", 2, StringSplitOptions.None);
+        var objectives = parts[0].Split(", ", StringSplitOptions.RemoveEmptyEntries).Select(o => o.Split(' ', 2) switch
+        {
+            ["maximize", var name] => Objective.Maximize(name),
+            ["minimize", var name] => Objective.Minimize(name),
+            _ => throw new FormatException($"The objective '{o}' is not of the form `maximize NAME` or `minimize NAME`."),
+        });
+        var constraints = parts.Length > 1 ? parts[1].Split(", ", StringSplitOptions.RemoveEmptyEntries).Select(Constraint.Parse) : [];
+        return new ObjectiveSet(objectives.ToList(), constraints.ToList());
+    }
+
     /// <inheritdoc/>
     public override string ToString() =>
         string.Join(", ", Objectives) + (Constraints.Count == 0 ? "" : " subject to " + string.Join(", ", Constraints));

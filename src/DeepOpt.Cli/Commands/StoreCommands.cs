@@ -35,7 +35,11 @@ internal static class StoreCommands
     public static int Report(string storage, string sweepName, string outputPath, TextWriter output)
     {
         var trials = Read(storage, sweepName);
-        SweepReport.Save(trials.Select(t => t.Result).ToList(), outputPath, new SweepReportOptions { Title = $"DeepOpt sweep '{sweepName}'" });
+        SweepReport.Save(trials.Select(t => t.Result).ToList(), outputPath, new SweepReportOptions
+        {
+            Title = $"DeepOpt sweep '{sweepName}'",
+            Objectives = StoredObjectives(storage, sweepName),
+        });
         output.WriteLine($"Wrote the report of {trials.Count} trials to {Path.GetFullPath(outputPath)}.");
         return 0;
     }
@@ -47,6 +51,15 @@ internal static class StoreCommands
         return trials.Count > 0
             ? trials
             : throw new InvalidOperationException($"The store {store.Location} holds no trials of the sweep '{sweepName}': check --storage and --sweep.");
+    }
+
+    /// <summary>The objectives a multi-objective sweep's definition records, or null.</summary>
+    private static AutoML.MultiObjective.ObjectiveSet? StoredObjectives(string storage, string sweepName)
+    {
+        using var store = TrialStores.Open(SweepCommand.Storage(storage, Environment.CurrentDirectory));
+        string definition = store.OpenSweep(sweepName, "{}"); // the sweep exists: its trials were read
+        var text = System.Text.Json.Nodes.JsonNode.Parse(definition)?["settings"]?["objectives"]?.GetValue<string>();
+        return text == null ? null : AutoML.MultiObjective.ObjectiveSet.Parse(text);
     }
 
     private static string Short(string worker) => worker.Length <= 16 ? worker : worker[..16];

@@ -106,8 +106,8 @@ internal static class SweepCommand
         }
 
         var best = live
-            ? await LiveSweep.RunAsync(monitor => experiment.SetMonitor(monitor).RunAsync(cancellationToken)).ConfigureAwait(false)
-            : await experiment.SetMonitor(new TrialLines(output)).RunAsync(cancellationToken).ConfigureAwait(false);
+            ? await LiveSweep.RunAsync(monitor => experiment.SetMonitor(monitor).RunAsync(cancellationToken), objectives: objectives).ConfigureAwait(false)
+            : await experiment.SetMonitor(new TrialLines(output, objectives)).RunAsync(cancellationToken).ConfigureAwait(false);
         if (experiment.StopReason != null)
         {
             output.WriteLine(experiment.StopReason);

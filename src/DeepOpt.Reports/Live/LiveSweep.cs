@@ -21,12 +21,13 @@ public static class LiveSweep
     /// <param name="sweep">The sweep, given the monitor to report to.</param>
     /// <param name="console">The console; null for <see cref="AnsiConsole.Console"/>.</param>
     /// <param name="maxRows">The most recent trials the live table keeps (the best one is always kept).</param>
+    /// <param name="objectives">A multi-objective sweep's objectives: the table shows each, and marks the Pareto front.</param>
     /// <returns>What the sweep returned.</returns>
-    public static async Task<T> RunAsync<T>(Func<IMonitor, Task<T>> sweep, IAnsiConsole? console = null, int maxRows = 20)
+    public static async Task<T> RunAsync<T>(Func<IMonitor, Task<T>> sweep, IAnsiConsole? console = null, int maxRows = 20, AutoML.MultiObjective.ObjectiveSet? objectives = null)
     {
         ArgumentNullException.ThrowIfNull(sweep);
         console ??= AnsiConsole.Console;
-        var board = new TrialBoard(maxRows);
+        var board = new TrialBoard(maxRows, objectives);
         if (!ConsoleMode.IsLive(console))
         {
             var lines = new PlainLines(console);

@@ -2,14 +2,16 @@
 
 using System.Globalization;
 using DeepOpt.AutoML.Experiment;
+using DeepOpt.AutoML.MultiObjective;
 using DeepOpt.Reports.Sweep;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
 namespace DeepOpt.Reports.Live;
 
-/// <summary>The trials a sweep display knows, by id, and how they render as a table. Thread-safe.</summary>
-internal sealed class TrialBoard(int maxRows)
+/// <summary>The trials a sweep display knows, by id, and how they render as a table: with several objectives, a column
+/// for each and the trials of the Pareto front marked. Thread-safe.</summary>
+internal sealed class TrialBoard(int maxRows, ObjectiveSet? objectives = null)
 {
     private readonly SortedDictionary<int, (TrialState State, TrialSettings Settings, TrialResult? Result, string? Error)> _trials = [];
     private readonly object _gate = new();
@@ -49,10 +51,15 @@ internal sealed class TrialBoard(int maxRows)
         lock (_gate)
         {
             var table = new Table().Border(TableBorder.Rounded).Title("Trials");
-            foreach (var header in new[] { "Trial", "State", "Parameters", "Metric", "Loss", "Seconds", "" })
+            string[] values = objectives == null ? ["Metric", "Loss"]
+                : [.. objectives.Objectives.Select(o => $"{o.Name} {(o.Direction == ObjectiveDirection.Maximize ? "(max)" : "(min)")}")];
+            foreach (var header in new[] { "Trial", "State", "Parameters" }.Concat(values).Concat(["Seconds", ""]))
             {
-                table.AddColumn(header);
+                table.AddColumn(Markup.Escape(header));
             }
+
+            var front = objectives?.ParetoFront(_trials.Values.Where(t => t.Result != null).Select(t => t.Result!))
+                .Select(t => t.TrialSettings.TrialId).ToHashSet() ?? [];
 
             var shown = _trials.Keys.TakeLast(maxRows).ToHashSet();
             if (_best != null)
@@ -62,21 +69,24 @@ internal sealed class TrialBoard(int maxRows)
 
             foreach (var (id, trial) in _trials.Where(t => shown.Contains(t.Key)))
             {
-                bool best = _best?.TrialSettings.TrialId == id;
+                // With several objectives the front is marked, not one best trial.
+                bool best = objectives == null && _best?.TrialSettings.TrialId == id;
                 var result = trial.Result;
-                table.AddRow(
-                    id.ToString(CultureInfo.InvariantCulture),
-                    StateMarkup(trial.State),
-                    Markup.Escape(Parameters(trial.Settings)),
-                    result == null ? "" : result.Metric.ToString("G5", CultureInfo.InvariantCulture),
-                    result == null ? "" : result.Loss.ToString("G5", CultureInfo.InvariantCulture),
-                    result == null ? "" : (result.DurationInMilliseconds / 1000).ToString("F1", CultureInfo.InvariantCulture),
-                    best ? "[bold yellow]best[/]" : Markup.Escape(trial.Error ?? ""));
+                var cells = new List<string> { id.ToString(CultureInfo.InvariantCulture), StateMarkup(trial.State), Markup.Escape(Parameters(trial.Settings)) };
+                cells.AddRange(Values(result).Select(v => result == null ? "" : v.ToString("G5", CultureInfo.InvariantCulture)));
+                cells.Add(result == null ? "" : (result.DurationInMilliseconds / 1000).ToString("F1", CultureInfo.InvariantCulture));
+                cells.Add(best ? "[bold yellow]best[/]" : front.Contains(id) ? "[bold yellow]front[/]" : Markup.Escape(trial.Error ?? ""));
+                table.AddRow([.. cells]);
             }
 
             return table;
         }
     }
+
+    /// <summary>The values a row shows: each objective's, or the metric and the loss.</summary>
+    private IEnumerable<double> Values(TrialResult? result) => result == null
+        ? Enumerable.Repeat(0.0, objectives?.Objectives.Count ?? 2)
+        : objectives?.Objectives.Select(o => o.ValueOf(result)) ?? [result.Metric, result.Loss];
 
     private static string StateMarkup(TrialState state) => state switch
     {
@@ -91,7 +101,7 @@ internal sealed class TrialBoard(int maxRows)
     private static string Parameters(TrialSettings settings) =>
         string.Join(" ", TrialFlattener.Flatten(new TrialResult { TrialSettings = settings }).Text.Select(p => $"{p.Key}={p.Value}"));
 
-    private static string Line(TrialSettings settings, TrialState state, TrialResult? result, string? error)
+    private string Line(TrialSettings settings, TrialState state, TrialResult? result, string? error)
     {
         var line = $"trial {settings.TrialId}: {state}";
         if (state == TrialState.Running)
@@ -101,7 +111,10 @@ internal sealed class TrialBoard(int maxRows)
 
         if (result != null)
         {
-            line += string.Create(CultureInfo.InvariantCulture, $"  metric {result.Metric:G5}  loss {result.Loss:G5}  {result.DurationInMilliseconds / 1000:F1} s");
+            line += objectives == null
+                ? string.Create(CultureInfo.InvariantCulture, $"  metric {result.Metric:G5}  loss {result.Loss:G5}  {result.DurationInMilliseconds / 1000:F1} s")
+                : "  " + string.Join("  ", objectives.Objectives.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Name} {o.ValueOf(result):G5}")))
+                    + string.Create(CultureInfo.InvariantCulture, $"  {result.DurationInMilliseconds / 1000:F1} s");
         }
 
         return error == null ? line : $"{line}  {error}";

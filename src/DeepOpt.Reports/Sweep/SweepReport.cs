@@ -50,6 +50,25 @@ public static class SweepReport
         Figure(html, "plot-intermediate", SweepPlots.IntermediateValuesPng(trials, w, h),
             "Intermediate loss per step; pruned trials end where the pruner stopped them.");
         html.Append("</section>\n");
+        if (options.Objectives is { } objectives)
+        {
+            html.Append("<section class=\"plots pareto\">\n");
+            int m = objectives.Objectives.Count;
+            var pairs = (from i in Enumerable.Range(0, m) from j in Enumerable.Range(0, m) where i < j select (i, j)).ToList();
+            foreach (var (i, j) in pairs)
+            {
+                // Two objectives: one full-size scatter; more: a matrix of every pair at half size.
+                var (pw, ph) = pairs.Count == 1 ? (w, h) : (Math.Max(100, w / 2), Math.Max(100, h / 2));
+                Figure(html, $"plot-front-{i}-{j}", ParetoPlots.FrontPng(trials, objectives, i, j, pw, ph),
+                    $"Completed trials by {objectives.Objectives[j].Name} and {objectives.Objectives[i].Name}; the Pareto front of the feasible trials is red, infeasible trials are grey crosses.");
+            }
+
+            Figure(html, "plot-hypervolume", ParetoPlots.HypervolumePng(trials, objectives, w, h),
+                "Hypervolume of the feasible Pareto front after each trial (every objective as a loss; the reference point is each objective's worst feasible value plus a tenth of its range).");
+            html.Append("</section>\n");
+            html.Append(ParetoPlots.TradeOffHtml(trials, objectives));
+        }
+
         html.Append(ImportanceTable(importance));
         html.Append(TrialTable.Html(trials, options.MetricName));
         html.Append(CultureInfo.InvariantCulture, $"<script>\n{Resource("report.js")}</script>\n</body>\n</html>\n");

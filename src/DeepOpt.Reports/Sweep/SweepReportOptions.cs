@@ -13,6 +13,11 @@ public sealed class SweepReportOptions
     /// <value>For example "MacroAccuracy"; "Metric" by default.</value>
     public string MetricName { get; set; } = "Metric";
 
+    /// <summary>Gets or sets the objectives and constraints of a multi-objective sweep.</summary>
+    /// <value>Null (the default) for a single objective; with objectives, the report adds the Pareto front (a scatter
+    /// for two objectives, a matrix of pairs for more), the hypervolume over trials and the trade-off table.</value>
+    public AutoML.MultiObjective.ObjectiveSet? Objectives { get; set; }
+
     /// <summary>Gets or sets the seed of the forest behind parameter importance.</summary>
     /// <value>Any integer; 0 by default.</value>
     public int Seed { get; set; }

@@ -1,5 +1,6 @@
 // Licensed under the MIT license. See LICENSE in the repository root.
 
+using System.Text.RegularExpressions;
 using DeepOpt.AutoML.Experiment;
 using DeepOpt.Reports.Live;
 using DeepOpt.Reports.Tests.Support;
@@ -148,6 +149,31 @@ public class LiveDisplayTests
         StringAssert.Contains(text, "Completed");
         StringAssert.Contains(text, "best");
         StringAssert.Contains(text, "boom");
+    }
+
+    [TestMethod]
+    public async Task LiveSweep_SeveralObjectives_ShowsEachAndMarksTheFront()
+    {
+        var objectives = new AutoML.MultiObjective.ObjectiveSet(
+            [AutoML.MultiObjective.Objective.Maximize("Accuracy"), AutoML.MultiObjective.Objective.Minimize("Latency")]);
+        var trials = new[] { (0.9, 3.0), (0.8, 1.0), (0.7, 2.0) }.Select((v, i) => new TrialResult
+        {
+            TrialSettings = new TrialSettings { TrialId = i },
+            Loss = -v.Item1,
+            Metric = v.Item1,
+            Metrics = new Dictionary<string, double> { ["Accuracy"] = v.Item1, ["Latency"] = v.Item2 },
+        }).ToList();
+        var (console, output) = Console(live: true);
+        var (plain, lines) = Console(live: false);
+
+        await LiveSweep.RunAsync(monitor => Feed(monitor, trials), console, objectives: objectives);
+        await LiveSweep.RunAsync(monitor => Feed(monitor, trials), plain, objectives: objectives);
+
+        var text = output.ToString();
+        StringAssert.Contains(text, "Accuracy (max)");
+        StringAssert.Contains(text, "Latency (min)");
+        Assert.AreEqual(2, Regex.Matches(text.Split("Trials").Last(), "front").Count, "trials 0 and 1 are the front; 2 is dominated by 1");
+        StringAssert.Contains(lines.ToString(), "trial 1: Completed  Accuracy 0.8  Latency 1  0.0 s");
     }
 
     private static Task<int> Feed(IMonitor monitor, List<TrialResult> trials)
