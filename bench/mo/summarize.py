@@ -42,11 +42,13 @@ def hypervolume(points, reference):
 
 def main():
     runs = defaultdict(list)
+    overhead = defaultdict(list)
     for path in sys.argv[1:]:
         with open(path) as f:
             for row in csv.DictReader(f):
                 point = tuple(float(row[k]) for k in ("f1", "f2", "f3") if row[k] != "")
                 runs[(row["problem"], row["tuner"], int(row["seed"]))].append((int(row["trial"]), point))
+                overhead[(row["problem"], row["tuner"])].append(float(row["seconds"]))
     volumes = defaultdict(list)
     for (problem, tuner, seed), trials in sorted(runs.items()):
         trials.sort()
@@ -76,6 +78,12 @@ def main():
                 verdicts.append(wins)
                 if not wins:
                     print(f"  target missed: {problem} at {budget} trials", file=sys.stderr)
+    print("\nTuner overhead per trial (ask and tell, the problem excluded), mean ms:")
+    print("| problem | " + " | ".join(tuners) + " |")
+    print("|---|" + "---|" * len(tuners))
+    for problem in problems:
+        cells = [f"{1000 * np.mean(overhead[(problem, t)]):.2f}" if overhead.get((problem, t)) else "" for t in tuners]
+        print(f"| {problem} | " + " | ".join(cells) + " |")
     if verdicts:
         print(f"\nTarget (median hypervolume of {DEFAULT} above both Optuna samplers): {sum(verdicts)} of {len(verdicts)} cells")
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The sweep benchmark of issue 7 on Fashion-MNIST (Debian's dataset-fashion-mnist).
-# Usage: bash bench/sweep/run.sh [target|hour|warm-start] [--rounds N] [--first-seed S] [--target ACC] [--train-rows N] [--validation-rows N]
+# Usage: bash bench/sweep/run.sh [target|hour|pareto|warm-start] [--rounds N] [--first-seed S] [--target ACC] [--train-rows N] [--validation-rows N]
 #          [--epochs N] [--max-trials N] [--minutes M] [--tuner T[,T...]] [--pruner asha|hyperband|median]
 #   target (default): full-budget random search over the CNN space against sweeps with pruning (ASHA unless --pruner
 #     says otherwise), one per tuner of --tuner (random, bayes or cfo; default random), all with the same seed, each
@@ -9,12 +9,14 @@
 #     search. With the random tuner both sides try the same configurations in the same order: pruning alone.
 #   hour: a Bayesian sweep (--tuner cfo for cost-frugal) with ASHA for --minutes (default 60), the best configuration
 #     retrained on all 60,000 training images, and its test accuracy.
+#   pareto: a multi-objective sweep (issue 21) of validation accuracy against single-image latency for --minutes
+#     (default 60; the bench/README figures use 30), then each Pareto-front model tested on the 10,000 test images.
 #   warm-start: a short sweep on a related subset (other rows) into a SQLite file, then per round the measured sweep
 #     cold and warm-started from it (same seed, order reversed every other round), on one core (taskset -c 0 when
 #     available); prints time and trials to the target and the median ratio. Its options: see bench/README.md.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-usage="Usage: bash bench/sweep/run.sh [target|hour|warm-start] [--rounds N] [--first-seed S] [--target ACC] [--train-rows N] [--validation-rows N] [--epochs N] [--max-trials N] [--minutes M] [--tuner T[,T...]] [--pruner asha|hyperband|median]"
+usage="Usage: bash bench/sweep/run.sh [target|hour|pareto|warm-start] [--rounds N] [--first-seed S] [--target ACC] [--train-rows N] [--validation-rows N] [--epochs N] [--max-trials N] [--minutes M] [--tuner T[,T...]] [--pruner asha|hyperband|median]"
 mode=target rounds=3 first=1 tuners=random extra=()
 [ $# -gt 0 ] && [[ "$1" != --* ]] && { mode=$1; shift; }
 if [ "$mode" = warm-start ]; then
@@ -46,6 +48,8 @@ echo "Sweep benchmark ($mode), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores,
 if [ "$mode" = hour ]; then
     [ "$tuners" = random ] && tuners=bayes
     dotnet "$dll" --mode hour --tuner "$tuners" "${extra[@]}" | tee -a "$results"
+elif [ "$mode" = pareto ]; then
+    dotnet "$dll" --mode pareto "${extra[@]}" | tee -a "$results"
 else
     sides="full ${tuners//,/ }"
     for round in $(seq 1 "$rounds"); do

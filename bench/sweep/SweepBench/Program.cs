@@ -5,6 +5,9 @@
 //                  random search); without (--pruning off) it is always full-budget random search.
 //   --mode hour:   a Bayesian (or cost-frugal) sweep with ASHA for --minutes, then the best configuration retrained on all 60,000
 //                  training images and tested on the 10,000 test images.
+//   --mode pareto: a multi-objective sweep for --minutes of validation accuracy against single-image latency (the default
+//                  multi-objective Bayesian tuner, no pruner: the latency is measured when a trial ends), then each front
+//                  trial's model (refitted as its trial fitted it) tested on the 10,000 test images.
 //   --mode warm-start: time and trials to a target with and without a warm start from a short sweep on a related
 //                  subset (WarmStartBench.cs, with its own options and defaults).
 
@@ -27,7 +30,7 @@ if (modeAt >= 0 && modeAt + 1 < args.Length && args[modeAt + 1] == "warm-start")
 
 var command = CommandLine.Parse(
     args,
-    "[--mode target|hour|warm-start] [--pruning on|off] [--pruner asha|hyperband|median] [--seed N] [--target ACC] [--train-rows N] "
+    "[--mode target|hour|pareto|warm-start] [--pruning on|off] [--pruner asha|hyperband|median] [--seed N] [--target ACC] [--train-rows N] "
         + "[--validation-rows N] [--epochs N] [--max-trials N] [--minutes M] [--tuner random|bayes|cfo] [--threads N] [--data DIR] [--report FILE]",
     new Dictionary<string, string?>
     {
@@ -122,6 +125,11 @@ if (command.Text("--mode") == "target")
         best_of_trial = bestOfTrial.Select(b => Math.Round(b, 4)),
     }));
     return 0;
+}
+
+if (command.Text("--mode") == "pareto")
+{
+    return await ParetoSweep.RunAsync(ml, train, validation, featurizer, FashionMnistData.Test(folder), threads, command.Double("--minutes"), command.Text("--report"), seed);
 }
 
 var hourExperiment = ml.DeepOptAuto().CreateExperiment()

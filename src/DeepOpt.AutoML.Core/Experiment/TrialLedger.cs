@@ -151,13 +151,23 @@ internal sealed class TrialLedger : IDisposable
     public void Tell(int trialId, TrialResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var progress = TakeRunning(trialId);
-        var state = result.IsPruned ? TrialState.Pruned : result.IsFailed ? TrialState.Failed : TrialState.Completed;
         if (_settings.Objectives is { } objectives)
         {
-            // Computed objectives are recorded with the trial, so the store keeps every objective value.
-            result = objectives.WithComputedValues(result);
+            // Computed objectives are recorded with the trial, so the store keeps every objective value. A function
+            // that throws fails the trial, as a runner that throws would.
+            try
+            {
+                result = objectives.WithComputedValues(result);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                End(trialId, new InvalidOperationException($"Computing an objective or a constraint of trial {trialId} threw: {ex.Message}", ex), canceled: false);
+                return;
+            }
         }
+
+        var progress = TakeRunning(trialId);
+        var state = result.IsPruned ? TrialState.Pruned : result.IsFailed ? TrialState.Failed : TrialState.Completed;
 
         Finish(result with
         {

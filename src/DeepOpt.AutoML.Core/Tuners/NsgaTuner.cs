@@ -106,10 +106,13 @@ public sealed class NsgaTuner : ITuner
         }
     }
 
+    /// <summary>The point of a trial this tuner did not propose; it is marked tried and takes a design slot, so that
+    /// workers sharing a seed spread over the design.</summary>
     private double[] Foreign(Parameter parameter)
     {
         var point = _sampler.Snap(_searchSpace.MappingToFeatureSpace(parameter));
         _seen.Add(_searchSpace.SampleFromFeatureSpace(point).ToJson());
+        _proposed++;
         return point;
     }
 

@@ -37,22 +37,50 @@ public sealed partial class DeepOptExperiment
             throw new ArgumentOutOfRangeException(nameof(count), count, $"`{nameof(count)}` must be 1 or more: the number of best trials to average.");
         }
 
-        if (seedsPerTrial < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(seedsPerTrial), seedsPerTrial, $"`{nameof(seedsPerTrial)}` must be 1 or more: 1 refits each trial with its own seed only.");
-        }
+        CheckSeeds(seedsPerTrial);
 
-        var (runner, inputSchema) = _lastRun ?? throw new InvalidOperationException("Run the experiment with RunAsync before making an ensemble of its trials.");
+        _ = _lastRun ?? throw new InvalidOperationException("Run the experiment with RunAsync before making an ensemble of its trials.");
         var best = BestTrials(count);
         if (best.Count == 0)
         {
             throw new InvalidOperationException("No trial of this experiment completed, so there is no model to ensemble. Give the sweep more time or trials.");
         }
 
+        return await CreateEnsembleAsync(best, seedsPerTrial, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Makes one model of chosen completed trials of the last run, for example some of a multi-objective sweep's Pareto
+    /// front (<see cref="ParetoFront"/>): each trial's configuration is fitted again as its trial fitted it, and the
+    /// <see cref="EnsembleTransformer"/> averages their predictions.
+    /// </summary>
+    /// <param name="trials">Completed trials of this experiment.</param>
+    /// <param name="seedsPerTrial">Members made of each trial, as in <see cref="CreateEnsembleAsync(int, int, CancellationToken)"/>.</param>
+    /// <param name="cancellationToken">Stops the fit in progress at its next batch.</param>
+    /// <returns>The ensemble of the trials' models.</returns>
+    /// <exception cref="ArgumentException">No trial is given, or one did not complete.</exception>
+    /// <exception cref="InvalidOperationException">The experiment has not run.</exception>
+    public async Task<EnsembleTransformer> CreateEnsembleAsync(IEnumerable<TrialResult> trials, int seedsPerTrial = 1, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        CheckSeeds(seedsPerTrial);
+
+        var (runner, inputSchema) = _lastRun ?? throw new InvalidOperationException("Run the experiment with RunAsync before making an ensemble of its trials.");
+        var chosen = trials.ToList();
+        if (chosen.Count == 0)
+        {
+            throw new ArgumentException("Give at least one trial to ensemble, for example experiment.ParetoFront.", nameof(trials));
+        }
+
+        if (chosen.FirstOrDefault(t => t.State != TrialState.Completed) is { } unfinished)
+        {
+            throw new ArgumentException($"Trial {unfinished.TrialSettings.TrialId} is {unfinished.State}, not completed: only completed trials have a model to refit.", nameof(trials));
+        }
+
         var members = new List<ITransformer>();
         try
         {
-            foreach (var trial in best)
+            foreach (var trial in chosen)
             {
                 for (int offset = 0; offset < seedsPerTrial; offset++)
                 {
@@ -67,6 +95,14 @@ public sealed partial class DeepOptExperiment
         {
             members.ForEach(TrialModels.Release);
             throw;
+        }
+    }
+
+    private static void CheckSeeds(int seedsPerTrial)
+    {
+        if (seedsPerTrial < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(seedsPerTrial), seedsPerTrial, $"`{nameof(seedsPerTrial)}` must be 1 or more: 1 refits each trial with its own seed only.");
         }
     }
 

@@ -160,9 +160,10 @@ public sealed partial class DeepOptExperiment : IDisposable
     /// <returns>This experiment.</returns>
     public DeepOptExperiment SetCostFrugalTuner() => SetTunerFactory((space, seed) => new CostFrugalTuner(space, seed));
 
-    /// <summary>Searches each trainer's space with Bayesian optimisation (a Gaussian process): the default tuner,
-    /// used when no tuner is set (with one objective; see SetObjectives), and the strongest in <c>bench/hpo</c>. Its first trial is the space's default point,
-    /// DeepOpt's cheap start, then a Latin-hypercube design, so a short budget is not spent on a few random huge trials.</summary>
+    /// <summary>Searches each trainer's space with Bayesian optimisation (a Gaussian process): the default tuner of a
+    /// single objective (see <c>SetObjectives</c> for several), and the strongest in <c>bench/hpo</c>. Its first trial is
+    /// the space's default point, DeepOpt's cheap start, then a Latin-hypercube design, so a short budget is not spent on
+    /// a few random huge trials.</summary>
     /// <returns>This experiment.</returns>
     public DeepOptExperiment SetBayesianTuner() => SetTunerFactory(Bayesian);
 
@@ -299,8 +300,8 @@ public sealed partial class DeepOptExperiment : IDisposable
         var trainers = _trainers ?? throw new InvalidOperationException("Set the trainers with SetPipeline before running.");
         var evaluator = _evaluator ?? throw new InvalidOperationException(
             "Set the task with SetMulticlassClassificationMetric, SetBinaryClassificationMetric or SetRegressionMetric before running.");
-        var folds = PrepareFolds();
         CheckObjectives(evaluator);
+        var folds = PrepareFolds();
         var tunerFactory = _tunerFactory ?? DefaultTuner;
         var tuner = trainers.Count == 1
             ? tunerFactory(trainers.Values.Single().SearchSpace, _seed)

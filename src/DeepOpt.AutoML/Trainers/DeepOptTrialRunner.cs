@@ -117,9 +117,17 @@ internal sealed class DeepOptTrialRunner : ITrialRunner
 
         double metric = mean[_evaluator.MetricName];
         var network = models[best] is Microsoft.ML.Data.TransformerChain<ITransformer> chain ? chain.LastTransformer : models[best];
-        foreach (var (name, value) in TrialMeasures.Measure(_ml, network, _folds[best].Validation, _objectives))
+        try
         {
-            mean[name] = value;
+            foreach (var (name, value) in TrialMeasures.Measure(_ml, network, _folds[best].Validation, _objectives))
+            {
+                mean[name] = value;
+            }
+        }
+        catch
+        {
+            TrialModels.Release(models[best]);
+            throw;
         }
 
         mean[TrialMeasures.TrainingTimeInSeconds] = clock.Elapsed.TotalSeconds;

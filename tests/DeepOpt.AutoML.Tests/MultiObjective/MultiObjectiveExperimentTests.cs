@@ -65,6 +65,34 @@ public class MultiObjectiveExperimentTests
     }
 
     [TestMethod]
+    public async Task ObjectiveFunctionThatThrows_FailsItsTrial_AndTheSweepGoesOn()
+    {
+        var objectives = new ObjectiveSet([Objective.Minimize("Error"), new Objective("Cost", ObjectiveDirection.Minimize,
+            r => r.Metrics["Error"] > 0.5 ? throw new KeyNotFoundException("no cost for this one") : 1)]);
+        var experiment = new TuningExperiment().SetTuner(new RandomSearchTuner(Space(), 4)).SetTrialRunner(Runner())
+            .SetObjectives(objectives).SetMaxTrials(12);
+
+        await experiment.RunParetoAsync();
+
+        var failed = experiment.Trials.Where(t => t.IsFailed).ToList();
+        Assert.IsNotEmpty(failed);
+        Assert.HasCount(12, experiment.Trials);
+        StringAssert.Contains(failed[0].ErrorMessage, "Computing an objective or a constraint of trial");
+        StringAssert.Contains(failed[0].ErrorMessage, "no cost for this one");
+        Assert.IsTrue(experiment.ParetoFront.All(t => t.Metrics["Error"] <= 0.5));
+    }
+
+    [TestMethod]
+    public async Task SetObjectives_AfterTheFirstTrial_Refused()
+    {
+        var experiment = new TuningExperiment().SetTuner(new RandomSearchTuner(Space(), 1)).SetTrialRunner(Runner()).SetMaxTrials(1);
+        await experiment.RunAsync();
+
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => experiment.SetObjectives(Objectives()));
+        StringAssert.Contains(error.Message, "Call SetObjectives before the first trial starts");
+    }
+
+    [TestMethod]
     public void SqliteSweepOfAnEarlierVersion_GetsTheMetricsColumn()
     {
         string path = TestDatabases.SqlitePath();

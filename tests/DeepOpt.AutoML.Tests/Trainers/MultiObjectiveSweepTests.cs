@@ -40,6 +40,17 @@ public class MultiObjectiveSweepTests
                 "the parameter count goes with every epoch's report, for the pruner");
         }
 
+        // A chosen set of front trials becomes one model; a trial without a model to refit is refused.
+        using (var ensemble = await experiment.CreateEnsembleAsync(experiment.ParetoFront))
+        {
+            Assert.HasCount(front.Count, ensemble.Members);
+            Assert.IsGreaterThan(0.5, ml.MulticlassClassification.Evaluate(ensemble.Transform(validation)).MicroAccuracy);
+        }
+
+        var pruned = new AutoML.Experiment.TrialResult { TrialSettings = new AutoML.Experiment.TrialSettings { TrialId = 99 }, State = AutoML.Experiment.TrialState.Pruned };
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => experiment.CreateEnsembleAsync([pruned]));
+        StringAssert.Contains(refused.Message, "Trial 99 is Pruned, not completed");
+
         foreach (var trial in front)
         {
             var metrics = ml.MulticlassClassification.Evaluate(trial.Model!.Transform(validation));

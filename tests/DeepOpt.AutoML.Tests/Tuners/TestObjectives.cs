@@ -9,6 +9,10 @@ namespace DeepOpt.AutoML.Tests.Tuners;
 /// <summary>Small objectives and the sequential Propose/Update loop the tuner tests share.</summary>
 internal static class TestObjectives
 {
+    /// <summary>The loss as the one objective, so the multi-objective tuners learn what the others learn.</summary>
+    public static readonly AutoML.MultiObjective.ObjectiveSet LossOnly =
+        new([new AutoML.MultiObjective.Objective("Loss", AutoML.MultiObjective.ObjectiveDirection.Minimize, r => r.Loss)]);
+
     public static AutoML.SearchSpace.SearchSpace BraninSpace() => new()
     {
         ["x1"] = new UniformDoubleOption(-5, 10),

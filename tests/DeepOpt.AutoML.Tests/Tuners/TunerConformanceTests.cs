@@ -17,13 +17,10 @@ public class TunerConformanceTests
         ["cost-frugal", (Func<AutoML.SearchSpace.SearchSpace, int, ITuner>)((s, seed) => new CostFrugalTuner(s, seed))],
         ["bayesian", (Func<AutoML.SearchSpace.SearchSpace, int, ITuner>)((s, seed) => new BayesianTuner(s, seed))],
         ["eci", (Func<AutoML.SearchSpace.SearchSpace, int, ITuner>)((s, seed) => new SinglePipeline(s, seed))],
-        ["multi-objective bayesian", (Func<AutoML.SearchSpace.SearchSpace, int, ITuner>)((s, seed) => new MultiObjectiveBayesianTuner(s, LossOnly, seed))],
-        ["nsga", (Func<AutoML.SearchSpace.SearchSpace, int, ITuner>)((s, seed) => new NsgaTuner(s, LossOnly, seed))],
+        ["multi-objective bayesian", (Func<AutoML.SearchSpace.SearchSpace, int, ITuner>)((s, seed) => new MultiObjectiveBayesianTuner(s, TestObjectives.LossOnly, seed))],
+        ["nsga", (Func<AutoML.SearchSpace.SearchSpace, int, ITuner>)((s, seed) => new NsgaTuner(s, TestObjectives.LossOnly, seed))],
     ];
 
-    /// <summary>The loss as the one objective, so the multi-objective tuners learn what the others learn.</summary>
-    private static readonly AutoML.MultiObjective.ObjectiveSet LossOnly =
-        new([new AutoML.MultiObjective.Objective("Loss", AutoML.MultiObjective.ObjectiveDirection.Minimize, r => r.Loss)]);
 
     [TestMethod]
     [DynamicData(nameof(Tuners))]

@@ -19,7 +19,10 @@ public class TunerPendingTests
         ["bayesian", (Func<AutoML.SearchSpace.SearchSpace, ITuner>)(s => new BayesianTuner(s, 7))],
         ["eci", (Func<AutoML.SearchSpace.SearchSpace, ITuner>)(s => new EciTuner(
             new Dictionary<string, AutoML.SearchSpace.SearchSpace> { ["a"] = s, ["b"] = s }, 7))],
+        ["multi-objective bayesian", (Func<AutoML.SearchSpace.SearchSpace, ITuner>)(s => new MultiObjectiveBayesianTuner(s, TestObjectives.LossOnly, 7))],
+        ["nsga", (Func<AutoML.SearchSpace.SearchSpace, ITuner>)(s => new NsgaTuner(s, TestObjectives.LossOnly, 7, populationSize: 4))],
     ];
+
 
     [TestMethod]
     [DynamicData(nameof(Tuners))]
