@@ -83,9 +83,7 @@ public sealed class ParetoPruner : IPruner
             return false;
         }
 
-        int step = values[^1].Step;
-        int previous = values.Count > 1 ? values[^2].Step : 0;
-        foreach (int rung in _rungs.RungSteps(step).Where(r => r > previous))
+        foreach (int rung in _rungs.RungsReached(values))
         {
             var points = new List<IReadOnlyList<double>>();
             points.Add([values[^1].Loss, .. own]);

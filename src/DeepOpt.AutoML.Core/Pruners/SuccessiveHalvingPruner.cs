@@ -56,6 +56,13 @@ public sealed class SuccessiveHalvingPruner : IPruner
         }
     }
 
+    /// <summary>The rungs a trial's latest report reached: those after its previous report's step, up to its latest.</summary>
+    internal IEnumerable<int> RungsReached(IReadOnlyList<IntermediateValue> values)
+    {
+        int previous = values.Count > 1 ? values[^2].Step : 0;
+        return RungSteps(values[^1].Step).Where(r => r > previous);
+    }
+
     /// <inheritdoc/>
     public bool ShouldPrune(TrialResult trial, IReadOnlyList<TrialResult> others)
     {
@@ -67,9 +74,7 @@ public sealed class SuccessiveHalvingPruner : IPruner
             return false;
         }
 
-        int step = values[^1].Step;
-        int previous = values.Count > 1 ? values[^2].Step : 0;
-        foreach (int rung in RungSteps(step).Where(r => r > previous))
+        foreach (int rung in RungsReached(values))
         {
             double own = values[^1].Loss;
             if (double.IsNaN(own))

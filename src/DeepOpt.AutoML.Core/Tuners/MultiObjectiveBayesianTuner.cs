@@ -55,9 +55,7 @@ public sealed class MultiObjectiveBayesianTuner : ITuner
     private readonly List<double[]> _points = [];
     private readonly List<double[]> _losses = [];
     private readonly List<double[]> _excess = [];
-    private readonly HashSet<string> _seen = [];
-    private readonly Dictionary<int, double[]> _pending = [];
-    private int _proposed;
+    private readonly TrialPoints _trials;
     private int _finished;
 
     /// <summary>Initializes the tuner.</summary>
@@ -78,6 +76,7 @@ public sealed class MultiObjectiveBayesianTuner : ITuner
             _design[0] = [.. searchSpace.Default];
         }
 
+        _trials = new TrialPoints(searchSpace, _sampler);
         _inputs = new GaussianInputs(features);
         _model = _inputs.NewModel();
         _constraintModels = [.. objectives.Constraints.Select(_ => _inputs.NewModel())];
@@ -89,52 +88,42 @@ public sealed class MultiObjectiveBayesianTuner : ITuner
         ArgumentNullException.ThrowIfNull(settings);
         if (_searchSpace.FeatureSpaceDim == 0)
         {
-            _pending[settings.TrialId] = [];
-            return _searchSpace.SampleFromFeatureSpace([]);
+            return _trials.Propose(settings.TrialId, []);
         }
 
-        bool initial = _finished + _pending.Count < _design.Length || _losses.Count < 2;
+        int taken = _trials.Taken;
+        bool initial = _finished + _trials.Pending.Count < _design.Length || _losses.Count < 2;
         IEnumerable<double[]> ranked = initial
-            ? [_proposed < _design.Length ? _design[_proposed] : _sampler.RandomPoint()]
+            ? [taken < _design.Length ? _design[taken] : _sampler.RandomPoint()]
             : MaximiseAcquisition();
-        _proposed++;
 
         // The best-ranked point never tried; else the first (the experiment replaces a repeat by an unevaluated point).
         double[]? point = null;
         foreach (var candidate in ranked.Concat(Enumerable.Range(0, 200).Select(_ => _sampler.RandomPoint())))
         {
             point ??= candidate;
-            if (_seen.Add(_searchSpace.SampleFromFeatureSpace(candidate).ToJson()))
+            if (_trials.TryClaim(candidate))
             {
                 point = candidate;
                 break;
             }
         }
 
-        _pending[settings.TrialId] = point!;
-        return _searchSpace.SampleFromFeatureSpace(point!);
+        return _trials.Propose(settings.TrialId, point!);
     }
 
     /// <inheritdoc/>
     public void ReportPending(TrialSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (_searchSpace.FeatureSpaceDim > 0 && !_pending.ContainsKey(settings.TrialId))
-        {
-            _pending[settings.TrialId] = Foreign(settings.Parameter);
-        }
+        _trials.ReportPending(settings);
     }
 
     /// <inheritdoc/>
     public void Update(TrialResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (!_pending.Remove(result.TrialSettings.TrialId, out var point)
-            || _searchSpace.SampleFromFeatureSpace(point).ToJson() != result.TrialSettings.Parameter.ToJson())
-        {
-            point = Foreign(result.TrialSettings.Parameter);
-        }
-
+        var point = _searchSpace.FeatureSpaceDim == 0 ? [] : _trials.Finish(result);
         _finished++;
         var losses = _objectives.LossesOf(result);
         if (result.IsFailed || result.IsCanceled || point.Length == 0 || !losses.All(double.IsFinite))
@@ -145,15 +134,6 @@ public sealed class MultiObjectiveBayesianTuner : ITuner
         _points.Add(point);
         _losses.Add([.. losses.Select(v => Math.Clamp(v, -1e150, 1e150))]);
         _excess.Add([.. _objectives.Constraints.Select(c => Math.Clamp(c.ExcessOf(result), -1e150, 1e150))]);
-    }
-
-    /// <summary>The point of a trial this tuner did not propose; it is marked tried and takes a design slot.</summary>
-    private double[] Foreign(Parameter parameter)
-    {
-        var point = _sampler.Snap(_searchSpace.MappingToFeatureSpace(parameter));
-        _seen.Add(_searchSpace.SampleFromFeatureSpace(point).ToJson());
-        _proposed++;
-        return point;
     }
 
     private IEnumerable<double[]> MaximiseAcquisition()
@@ -225,7 +205,7 @@ public sealed class MultiObjectiveBayesianTuner : ITuner
         double total = weights.Sum();
         var scalars = scaled.Select(f => Chebyshev(f, [.. weights.Select(w => w / total)])).ToArray();
 
-        var running = _pending.Values.Where(p => p.Length == _searchSpace.FeatureSpaceDim).ToList();
+        var running = _trials.Pending.Values.Where(p => p.Length == _searchSpace.FeatureSpaceDim).ToList();
         double lie = scalars.Max();
         var (_, values) = LossWarp.Fit([.. scalars, .. running.Select(_ => lie)]);
         Fit(_model, [.. _points.Concat(running).Select(_inputs.Encode)], values);

@@ -33,9 +33,7 @@ public sealed class NsgaTuner : ITuner
     private readonly int _populationSize;
     private readonly double[][] _design;
     private readonly List<(double[] Point, double[] Losses, double Violation)> _evaluated = [];
-    private readonly Dictionary<int, double[]> _pending = [];
-    private readonly HashSet<string> _seen = [];
-    private int _proposed;
+    private readonly TrialPoints _points;
 
     /// <summary>Initializes the tuner.</summary>
     /// <param name="searchSpace">The space to search.</param>
@@ -56,24 +54,23 @@ public sealed class NsgaTuner : ITuner
         _random = new Random(seed);
         _sampler = new CandidateSampler(_features, _random, 0);
         _design = _sampler.LatinHypercube(populationSize);
+        _points = new TrialPoints(searchSpace, _sampler);
     }
 
     /// <inheritdoc/>
     public Parameter Propose(TrialSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var population = _evaluated.Count >= 2 && _proposed >= _populationSize ? Population() : null;
+        int taken = _points.Taken;
+        var population = _evaluated.Count >= 2 && taken >= _populationSize ? Population() : null;
         for (int attempt = 0; ; attempt++)
         {
             var point = population == null
-                ? (_proposed < _design.Length && attempt == 0 ? _design[_proposed] : _sampler.RandomPoint())
+                ? (taken < _design.Length && attempt == 0 ? _design[taken] : _sampler.RandomPoint())
                 : Child(population);
-            var parameter = _searchSpace.SampleFromFeatureSpace(point);
-            if (_seen.Add(parameter.ToJson()) || attempt >= 100)
+            if (_points.TryClaim(point) || attempt >= 100)
             {
-                _proposed++;
-                _pending[settings.TrialId] = point;
-                return parameter;
+                return _points.Propose(settings.TrialId, point);
             }
         }
     }
@@ -82,38 +79,20 @@ public sealed class NsgaTuner : ITuner
     public void ReportPending(TrialSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (!_pending.ContainsKey(settings.TrialId))
-        {
-            _pending[settings.TrialId] = Foreign(settings.Parameter);
-        }
+        _points.ReportPending(settings);
     }
 
     /// <inheritdoc/>
     public void Update(TrialResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (!_pending.Remove(result.TrialSettings.TrialId, out var point)
-            || _searchSpace.SampleFromFeatureSpace(point).ToJson() != result.TrialSettings.Parameter.ToJson())
-        {
-            point = Foreign(result.TrialSettings.Parameter);
-        }
-
+        var point = _points.Finish(result);
         var losses = _objectives.LossesOf(result);
         if (!result.IsFailed && !result.IsCanceled && losses.All(double.IsFinite))
         {
             double violation = _objectives.Constraints.Sum(c => Math.Max(0, c.ExcessOf(result)));
             _evaluated.Add((point, losses, violation));
         }
-    }
-
-    /// <summary>The point of a trial this tuner did not propose; it is marked tried and takes a design slot, so that
-    /// workers sharing a seed spread over the design.</summary>
-    private double[] Foreign(Parameter parameter)
-    {
-        var point = _sampler.Snap(_searchSpace.MappingToFeatureSpace(parameter));
-        _seen.Add(_searchSpace.SampleFromFeatureSpace(point).ToJson());
-        _proposed++;
-        return point;
     }
 
     /// <summary>The best <c>populationSize</c> evaluated trials, each with its rank (lower is better) and crowding

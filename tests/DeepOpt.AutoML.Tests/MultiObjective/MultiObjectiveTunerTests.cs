@@ -49,6 +49,13 @@ public class MultiObjectiveTunerTests
         return seen;
     }
 
+    /// <summary>Both objectives best at (1, 1), with "sum" = x1 + x2 for a constraint that keeps the points near (0, 0).</summary>
+    private static Dictionary<string, double> Corner(Parameter p)
+    {
+        double a = p["x1"].AsType<double>(), b = p["x2"].AsType<double>();
+        return new() { ["f1"] = (a - 1) * (a - 1), ["f2"] = (b - 1) * (b - 1), ["sum"] = a + b };
+    }
+
     private static double Volume(IEnumerable<Dictionary<string, double>> trials) =>
         Pareto.Hypervolume(trials.Select(m => (IReadOnlyList<double>)[m["f1"], m["f2"]]), [11, 11]);
 
@@ -73,13 +80,7 @@ public class MultiObjectiveTunerTests
         // Feasible where x1 + x2 <= 0.5: an eighth of the square. Random search keeps it about one time in eight.
         var space = Space(2);
         var objectives = new ObjectiveSet([Objective.Minimize("f1"), Objective.Minimize("f2")], [Constraint.AtMost("sum", 0.5)]);
-        Dictionary<string, double> Problem(Parameter p)
-        {
-            double a = p["x1"].AsType<double>(), b = p["x2"].AsType<double>();
-            return new() { ["f1"] = (a - 1) * (a - 1), ["f2"] = (b - 1) * (b - 1), ["sum"] = a + b };
-        }
-
-        var trials = Run(new MultiObjectiveBayesianTuner(space, objectives, seed: 3), Problem, 30);
+        var trials = Run(new MultiObjectiveBayesianTuner(space, objectives, seed: 3), Corner, 30);
 
         int feasible = trials.Skip(10).Count(m => m["sum"] <= 0.5);
         Assert.IsGreaterThanOrEqualTo(12, feasible, $"{feasible} of the 20 proposals after the design are feasible");
@@ -90,13 +91,7 @@ public class MultiObjectiveTunerTests
     {
         var space = Space(2);
         var objectives = new ObjectiveSet([Objective.Minimize("f1"), Objective.Minimize("f2")], [Constraint.AtMost("sum", 0.5)]);
-        Dictionary<string, double> Problem(Parameter p)
-        {
-            double a = p["x1"].AsType<double>(), b = p["x2"].AsType<double>();
-            return new() { ["f1"] = (a - 1) * (a - 1), ["f2"] = (b - 1) * (b - 1), ["sum"] = a + b };
-        }
-
-        var trials = Run(new NsgaTuner(space, objectives, seed: 3, populationSize: 10), Problem, 60);
+        var trials = Run(new NsgaTuner(space, objectives, seed: 3, populationSize: 10), Corner, 60);
 
         int feasible = trials.Skip(30).Count(m => m["sum"] <= 0.5);
         Assert.IsGreaterThanOrEqualTo(12, feasible, $"{feasible} of the last 30 children are feasible (random: about 4)");
