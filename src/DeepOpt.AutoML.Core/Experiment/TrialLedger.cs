@@ -168,7 +168,6 @@ internal sealed class TrialLedger : IDisposable
 
         var progress = TakeRunning(trialId);
         var state = result.IsPruned ? TrialState.Pruned : result.IsFailed ? TrialState.Failed : TrialState.Completed;
-
         Finish(result with
         {
             TrialSettings = Ended(progress.TrialSettings),

@@ -286,7 +286,7 @@ public sealed class BayesianTuner : ITuner
         int n = _losses.Count;
         double lie = _losses.Max();
         var running = _pending.Values.Where(p => p.Point.Length == _features.Count).Select(p => p.Point).ToList();
-        var y = LossWarp.Fit([.. _losses, .. running.Select(_ => lie)]).Values;
+        var y = LossWarp.Apply([.. _losses, .. running.Select(_ => lie)]);
         _model.SetData(_points.Concat(running).Select(_inputs.Encode).ToArray(), y);
         bool refit = _countAtLastFit < 0 || n <= 30 || n - _countAtLastFit >= Math.Max(1, n / 10);
         if (refit)

@@ -5,20 +5,12 @@ namespace DeepOpt.AutoML.Tuners;
 /// <summary>
 /// The output warp of the Gaussian-process tuners: log(loss - min + c), standardised, with c the gap between the median
 /// and the best loss. The better half of the trials spans a factor of 2, and losses far above the median are compressed
-/// logarithmically, so that a few huge losses do not flatten the model where the good ones are. It is monotone, and
-/// <see cref="Inverse"/> maps a model's prediction back to a loss.
+/// logarithmically, so that a few huge losses do not flatten the model where the good ones are.
 /// </summary>
-internal sealed class LossWarp
+internal static class LossWarp
 {
-    private readonly double _min;
-    private readonly double _offset;
-    private readonly double _mean;
-    private readonly double _sd;
-
-    private LossWarp(double min, double offset, double mean, double sd) => (_min, _offset, _mean, _sd) = (min, offset, mean, sd);
-
-    /// <summary>Fits the warp to <paramref name="rawLosses"/> and returns it with the warped values.</summary>
-    public static (LossWarp Warp, double[] Values) Fit(IReadOnlyList<double> rawLosses)
+    /// <summary>The warped values of <paramref name="rawLosses"/>, in order.</summary>
+    public static double[] Apply(IReadOnlyList<double> rawLosses)
     {
         // Finite but astronomic losses would overflow the differences below.
         var losses = rawLosses.Select(v => Math.Clamp(v, -1e150, 1e150)).ToArray();
@@ -29,10 +21,7 @@ internal sealed class LossWarp
         var logs = losses.Select(v => Math.Log(v - min + offset)).ToArray();
         double mean = logs.Average();
         double sd = Math.Sqrt(logs.Select(v => (v - mean) * (v - mean)).Average());
-        var warp = new LossWarp(min, offset, mean, sd > 1e-12 ? sd : 1);
-        return (warp, [.. logs.Select(v => (v - mean) / warp._sd)]);
+        sd = sd > 1e-12 ? sd : 1;
+        return [.. logs.Select(v => (v - mean) / sd)];
     }
-
-    /// <summary>The loss whose warped value is <paramref name="warped"/>.</summary>
-    public double Inverse(double warped) => Math.Exp((warped * _sd) + _mean) + _min - _offset;
 }

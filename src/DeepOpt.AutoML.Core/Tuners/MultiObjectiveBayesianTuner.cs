@@ -207,7 +207,7 @@ public sealed class MultiObjectiveBayesianTuner : ITuner
 
         var running = _trials.Pending.Values.Where(p => p.Length == _searchSpace.FeatureSpaceDim).ToList();
         double lie = scalars.Max();
-        var (_, values) = LossWarp.Fit([.. scalars, .. running.Select(_ => lie)]);
+        var values = LossWarp.Apply([.. scalars, .. running.Select(_ => lie)]);
         Fit(_model, [.. _points.Concat(running).Select(_inputs.Encode)], values);
 
         // A constraint's excess is standardised without the running trials; its limit (excess 0) moves with it.
