@@ -232,18 +232,10 @@ public abstract class SqlTrialStore : ITrialStore
     {
     }
 
-    /// <summary>Whether a table of the store's schema has a column (the standard information schema; SQLite overrides it).</summary>
-    /// <param name="connection">The connection.</param>
-    /// <param name="transaction">The transaction.</param>
-    /// <param name="table">The table.</param>
-    /// <param name="column">The column.</param>
-    /// <returns>True when the column exists.</returns>
-    protected virtual bool HasColumn(DbConnection connection, DbTransaction transaction, string table, string column)
-    {
-        using var command = Command(connection, transaction, "SELECT COUNT(*) FROM information_schema.columns "
-            + "WHERE table_schema = current_schema() AND table_name = @table AND column_name = @column", [("table", table), ("column", column)]);
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
-    }
+    /// <summary>Gets the SQL that counts the columns named @column of the table named @table in the store's schema: the
+    /// standard information schema unless a database words it otherwise (SQLite).</summary>
+    protected virtual string ColumnCountSql => "SELECT COUNT(*) FROM information_schema.columns "
+        + "WHERE table_schema = current_schema() AND table_name = @table AND column_name = @column";
 
     /// <summary>Rewords a driver's exception: what failed, where, and the fix.</summary>
     /// <param name="exception">The driver's exception.</param>
@@ -326,7 +318,8 @@ public abstract class SqlTrialStore : ITrialStore
                 + "started_ms BIGINT NOT NULL, ended_ms BIGINT NULL, heartbeat_ms BIGINT NOT NULL, metrics TEXT NULL, PRIMARY KEY (sweep, trial_id))");
 
             // A table made before the trials' metrics were stored gets their column.
-            if (!HasColumn(connection, transaction, "deepopt_trials", "metrics"))
+            using var columns = Command(connection, transaction, ColumnCountSql, [("table", "deepopt_trials"), ("column", "metrics")]);
+            if (Convert.ToInt64(columns.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
             {
                 Execute(connection, transaction, "ALTER TABLE deepopt_trials ADD COLUMN metrics TEXT NULL");
             }

@@ -95,17 +95,7 @@ public sealed class SqliteTrialStore : SqlTrialStore
     }
 
     /// <inheritdoc/>
-    protected override bool HasColumn(DbConnection connection, DbTransaction transaction, string table, string column)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = @column";
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "column";
-        parameter.Value = column;
-        command.Parameters.Add(parameter);
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
-    }
+    protected override string ColumnCountSql => "SELECT COUNT(*) FROM pragma_table_info(@table) WHERE name = @column";
 
     /// <inheritdoc/>
     protected override TrialStoreException Translate(Exception exception)
