@@ -158,9 +158,7 @@ internal sealed class DeepOptTrialRunner : ITrialRunner
         context.ValidationSet = fold.Validation;
         context.Progress = new EpochWatcher(settings, _evaluator, reportIntermediate, shared.Progress); // throws TrialPrunedException when pruned
         context.CancellationToken = stop.Token;
-        // Every fit of a latency sweep measures, refits too: the extra forward passes can change how later sums round,
-        // so a refit that skipped them would not have its trial's exact weights.
-        context.MeasureLatency = TrialMeasures.Named(_objectives, TrialMeasures.LatencyInMilliseconds);
+        context.MeasureLatency = reportIntermediate && TrialMeasures.Named(_objectives, TrialMeasures.LatencyInMilliseconds);
         var trained = _evaluator.CreateTrainer(_ml, options, context).Fit(fold.Train);
 
         // A fit whose loss stops being finite throws TrainingDivergedException itself: the trial fails with its message.

@@ -47,9 +47,7 @@ public sealed class DeepFitContext
     /// time (<see cref="EpochReport.LatencyInMilliseconds"/>), so that a sweep can compare running trials on it.</summary>
     /// <value>Measured once, after the first epoch, on the first validation row (else the first training row), in
     /// evaluation mode without gradients: 5 passes to warm up, then the median of 21. It is the network alone, without
-    /// the cursor and column work of a prediction. The extra passes draw nothing random, but later sums may round
-    /// differently after them: a fit that measures has the same weights as another fit that measures, and the same
-    /// up to float rounding as one that does not. Default false.</value>
+    /// the cursor and column work of a prediction. Default false.</value>
     public bool MeasureLatency { get; set; }
 
     /// <summary>Gets or sets the token that stops training before the next batch; the fit then throws <see cref="OperationCanceledException"/>.</summary>

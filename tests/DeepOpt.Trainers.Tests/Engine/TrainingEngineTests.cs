@@ -41,16 +41,15 @@ public sealed class TrainingEngineTests
     }
 
     [TestMethod]
-    public void Fit_MeasureLatency_EveryEpochReportsOneForwardTime_AndTrainingIsUnchanged()
+    public void Fit_MeasureLatency_EveryEpochReportsOneForwardTime_AndTheWeightsAreTheSame()
     {
         var ml = new MLContext(seed: 1);
         var data = Synthetic.KeyedBlobs(ml, 120, 3, seed: 1);
-        var options = new MlpOptions { HiddenLayerSizes = [8], BatchNorm = true, Dropout = 0.3, Epochs = 3, Seed = 5, ThreadCount = 1 };
+        var options = new MlpOptions { HiddenLayerSizes = [8], BatchNorm = true, Dropout = 0.3, Epochs = 3, Seed = 5 };
         var measured = new List<EpochReport>();
         var plain = new List<EpochReport>();
 
         using var withLatency = ml.MulticlassClassification.Trainers.Mlp(options, new DeepFitContext { Progress = new Collect<EpochReport>(measured), MeasureLatency = true }).Fit(data);
-        using var again = ml.MulticlassClassification.Trainers.Mlp(options, new DeepFitContext { MeasureLatency = true }).Fit(data);
         using var without = ml.MulticlassClassification.Trainers.Mlp(options, new DeepFitContext { Progress = new Collect<EpochReport>(plain) }).Fit(data);
 
         Assert.HasCount(3, measured);
@@ -59,18 +58,10 @@ public sealed class TrainingEngineTests
         Assert.IsTrue(plain.All(r => r.LatencyInMilliseconds == null), "not measured unless asked");
         Assert.IsTrue(measured.All(r => r.ParameterCount == withLatency.ParameterCount));
         var a = withLatency.Transform(data).GetColumn<float[]>("Score").ToArray();
-        var b = again.Transform(data).GetColumn<float[]>("Score").ToArray();
-        var c = without.Transform(data).GetColumn<float[]>("Score").ToArray();
+        var b = without.Transform(data).GetColumn<float[]>("Score").ToArray();
         for (int row = 0; row < a.Length; row++)
         {
-            CollectionAssert.AreEqual(a[row], b[row], $"row {row}: the same seed gives the same weights when measuring");
-
-            // The extra forward passes change no random draw (dropout and batch norm are off in evaluation mode), but
-            // libtorch's sums may round differently after them: the same model up to float rounding.
-            for (int k = 0; k < a[row].Length; k++)
-            {
-                Assert.AreEqual(c[row][k], a[row][k], 1e-4, $"row {row}, class {k}");
-            }
+            CollectionAssert.AreEqual(b[row], a[row], $"row {row}: measuring changes no weight (dropout and batch norm untouched)");
         }
     }
 
