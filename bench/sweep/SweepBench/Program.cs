@@ -6,7 +6,7 @@
 //   --mode hour:   a Bayesian (or cost-frugal) sweep with ASHA for --minutes, then the best configuration retrained on all 60,000
 //                  training images and tested on the 10,000 test images.
 //   --mode pareto: a multi-objective sweep for --minutes of validation accuracy against single-image latency (the default
-//                  multi-objective Bayesian tuner, no pruner, as bench/README's figures were measured), then each front
+//                  multi-objective Bayesian tuner, no pruner: the latency is measured when a trial ends), then each front
 //                  trial's model (refitted as its trial fitted it) tested on the 10,000 test images.
 //   --mode warm-start: time and trials to a target with and without a warm start from a short sweep on a related
 //                  subset (WarmStartBench.cs, with its own options and defaults).

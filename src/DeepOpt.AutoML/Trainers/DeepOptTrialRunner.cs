@@ -158,7 +158,6 @@ internal sealed class DeepOptTrialRunner : ITrialRunner
         context.ValidationSet = fold.Validation;
         context.Progress = new EpochWatcher(settings, _evaluator, reportIntermediate, shared.Progress); // throws TrialPrunedException when pruned
         context.CancellationToken = stop.Token;
-        context.MeasureLatency = reportIntermediate && TrialMeasures.Named(_objectives, TrialMeasures.LatencyInMilliseconds);
         var trained = _evaluator.CreateTrainer(_ml, options, context).Fit(fold.Train);
 
         // A fit whose loss stops being finite throws TrainingDivergedException itself: the trial fails with its message.

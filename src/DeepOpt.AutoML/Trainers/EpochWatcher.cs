@@ -26,20 +26,9 @@ internal sealed class EpochWatcher(
 
         var intermediate = evaluator.Intermediate(value);
         // The last epoch finishes the trial whatever the pruner says: the work is done.
-        // The parameter count (and the latency when asked) go with every report: a multi-objective pruner compares
-        // running trials on them.
-        var measures = new Dictionary<string, double>();
-        if (value.ParameterCount is { } count)
-        {
-            measures[TrialMeasures.ParameterCount] = count;
-        }
-
-        if (value.LatencyInMilliseconds is { } latency)
-        {
-            measures[TrialMeasures.LatencyInMilliseconds] = latency;
-        }
-
-        if (settings.ReportIntermediate(value.Epoch, intermediate.Loss, intermediate.Metric, measures.Count > 0 ? measures : null) && value.Epoch < value.TotalEpochs)
+        // The parameter count goes with every report: a multi-objective pruner compares running trials on it.
+        var measures = value.ParameterCount is { } count ? new Dictionary<string, double> { [TrialMeasures.ParameterCount] = count } : null;
+        if (settings.ReportIntermediate(value.Epoch, intermediate.Loss, intermediate.Metric, measures) && value.Epoch < value.TotalEpochs)
         {
             throw new TrialPrunedException($"Trial {settings.TrialId} was pruned after epoch {value.Epoch}.");
         }

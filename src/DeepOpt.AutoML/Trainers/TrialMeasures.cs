@@ -22,10 +22,7 @@ namespace DeepOpt.AutoML;
 /// <item><description><see cref="LatencyInMilliseconds"/>: single-row prediction by the fitted network on one featurized
 /// validation row, on the trial's thread: <see cref="LatencyWarmUp"/> predictions to warm up, then the median of
 /// <see cref="LatencyRepeats"/> timed ones, each a Transform and a cursor reading the row's score (what a prediction
-/// engine does per call). Only when an objective or a constraint names it. Then each epoch's intermediate value also
-/// carries the network's own single-row forward time (<see cref="DeepFitContext.MeasureLatency"/>), under the same
-/// name, so <see cref="Pruners.ParetoPruner"/> can rank running trials on it: it reads every trial's reported value,
-/// so its comparisons stay like for like.</description></item>
+/// engine does per call). Only when an objective or a constraint names it.</description></item>
 /// </list>
 /// </remarks>
 public static class TrialMeasures

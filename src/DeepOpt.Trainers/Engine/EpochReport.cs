@@ -21,8 +21,4 @@ public sealed record EpochReport(
 {
     /// <summary>Gets the number of trainable weights of the network, or null when not known.</summary>
     public long? ParameterCount { get; init; }
-
-    /// <summary>Gets the network's single-row forward time in milliseconds when <see cref="DeepFitContext.MeasureLatency"/>
-    /// asked for it, else null.</summary>
-    public double? LatencyInMilliseconds { get; init; }
 }

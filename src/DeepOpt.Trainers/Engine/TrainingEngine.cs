@@ -94,7 +94,6 @@ internal static class TrainingEngine
         var stopping = new EarlyStopping(options);
         var penalized = network.named_parameters().Where(p => p.parameter.dim() >= 2).Select(p => p.parameter).ToList();
         long parameterCount = network.parameters().Sum(p => p.numel());
-        double? latency = null;
         var random = new Random(seed);
         var order = Enumerable.Range(0, train.Count).Select(i => (long)i).ToArray();
         var history = new List<EpochReport>();
@@ -161,16 +160,9 @@ internal static class TrainingEngine
                     (validationLoss, validationMetric) = Evaluate(network, validation, loss, task, options.BatchSize);
                 }
 
-                if (context.MeasureLatency)
-                {
-                    // The architecture fixes the forward time: measured once, outside the epoch's own time.
-                    latency ??= ForwardLatency(network, (validation ?? train).Inputs);
-                }
-
                 var report = new EpochReport(epoch + 1, options.Epochs, lossSum / batches, validationLoss, validationMetric, rate, watch.Elapsed.TotalSeconds)
                 {
                     ParameterCount = parameterCount,
-                    LatencyInMilliseconds = latency,
                 };
                 history.Add(report);
                 context.Progress?.Report(report);
@@ -193,35 +185,6 @@ internal static class TrainingEngine
         }
 
         return history;
-    }
-
-    /// <summary>The median time of 21 single-row forward passes (after 5 to warm up), in evaluation mode without
-    /// gradients; the network is back in training mode after.</summary>
-    private static double ForwardLatency(nn.Module<Tensor, Tensor> network, Tensor inputs)
-    {
-        network.eval();
-        try
-        {
-            using var noGrad = torch.no_grad();
-            var times = new List<double>();
-            for (int i = 0; i < 26; i++)
-            {
-                using var scope = torch.NewDisposeScope();
-                long started = Stopwatch.GetTimestamp();
-                network.forward(inputs.narrow(0, 0, 1)).cpu();
-                if (i >= 5)
-                {
-                    times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                }
-            }
-
-            times.Sort();
-            return times[times.Count / 2];
-        }
-        finally
-        {
-            network.train();
-        }
     }
 
     /// <summary>Refuses a network whose last steps left a weight NaN or infinite while every batch's loss was finite.</summary>

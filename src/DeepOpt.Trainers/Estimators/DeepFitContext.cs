@@ -43,13 +43,6 @@ public sealed class DeepFitContext
     /// the fit. Default null.</value>
     public DeepPredictionTransformer? Pretrained { get; set; }
 
-    /// <summary>Gets or sets a value indicating whether every epoch's report carries the network's single-row forward
-    /// time (<see cref="EpochReport.LatencyInMilliseconds"/>), so that a sweep can compare running trials on it.</summary>
-    /// <value>Measured once, after the first epoch, on the first validation row (else the first training row), in
-    /// evaluation mode without gradients: 5 passes to warm up, then the median of 21. It is the network alone, without
-    /// the cursor and column work of a prediction. Default false.</value>
-    public bool MeasureLatency { get; set; }
-
     /// <summary>Gets or sets the token that stops training before the next batch; the fit then throws <see cref="OperationCanceledException"/>.</summary>
     /// <value>Default <see cref="CancellationToken.None"/>.</value>
     public CancellationToken CancellationToken { get; set; }

@@ -24,8 +24,8 @@ public class MultiObjectiveSweepTests
             .SetObjectives(
                 [Objective.Maximize("MicroAccuracy"), Objective.Minimize(TrialMeasures.LatencyInMilliseconds)],
                 [Constraint.AtMost(TrialMeasures.ParameterCount, 1_000_000)])
+            .SetPruner(new ParetoPruner(new ObjectiveSet([Objective.Maximize("MicroAccuracy"), Objective.Minimize(TrialMeasures.ParameterCount)]), "MicroAccuracy"))
             .SetMaxTrials(6);
-        experiment.SetPruner(new ParetoPruner(experiment.Objectives!, "MicroAccuracy"));
 
         var front = await experiment.RunParetoAsync(withModels: true);
 
@@ -38,8 +38,6 @@ public class MultiObjectiveSweepTests
             Assert.IsFalse(trial.Metrics.ContainsKey(TrialMeasures.ModelSizeInBytes), "measured only when an objective names it");
             Assert.AreEqual(trial.Metrics[TrialMeasures.ParameterCount], trial.IntermediateValues[0].Measures![TrialMeasures.ParameterCount],
                 "the parameter count goes with every epoch's report, for the pruner");
-            Assert.IsTrue(trial.IntermediateValues.All(v => v.Measures![TrialMeasures.LatencyInMilliseconds] > 0),
-                "with a latency objective, so does the network's forward time");
         }
 
         // A chosen set of front trials becomes one model; a trial without a model to refit is refused.
