@@ -62,7 +62,12 @@ internal sealed class Distillation : IDisposable
     }
 
     /// <summary>Mixes the label loss with the distillation term for one batch.</summary>
-    public Tensor Mix(Tensor studentOutput, Tensor input, Tensor labelLoss)
+    /// <param name="studentOutput">The student's outputs for the batch.</param>
+    /// <param name="input">The batch, as the student saw it.</param>
+    /// <param name="labelLoss">The label loss of the batch.</param>
+    /// <param name="rowShare">The batch's rows over those of the whole batch it is a slice of (replicas), else 1: it
+    /// scales the distillation term, a mean over rows.</param>
+    public Tensor Mix(Tensor studentOutput, Tensor input, Tensor labelLoss, double rowShare = 1)
     {
         Tensor teacherOutput;
         // The lease turns a teacher disposed by another thread during training into an ObjectDisposedException.
@@ -80,7 +85,7 @@ internal sealed class Distillation : IDisposable
         }
 
         // Each Scalar is held across the native calls that read it (STYLE: no implicit Scalar temporaries).
-        using Scalar temperature = _temperature.ToScalar(), labelWeight = (1 - _alpha).ToScalar(), divergenceWeight = (_alpha * _temperature * _temperature).ToScalar();
+        using Scalar temperature = _temperature.ToScalar(), labelWeight = (1 - _alpha).ToScalar(), divergenceWeight = (_alpha * _temperature * _temperature * rowShare).ToScalar();
         var studentLog = ClassLogits(studentOutput).div(temperature).log_softmax(1);
         var teacherLog = ClassLogits(teacherOutput).div(temperature).log_softmax(1);
         var divergence = (teacherLog.exp() * (teacherLog - studentLog)).sum(1).mean();

@@ -93,6 +93,26 @@ internal sealed class TaskLoss : IDisposable
         }
     }
 
+    /// <summary>The weight of <paramref name="slice"/>'s rows in the mean loss of <paramref name="batch"/>, which the
+    /// slice holds part of: its rows over the batch's, or its class weights over the batch's with class weights (the
+    /// weighted mean divides by the sum of the rows' weights). The slices' losses times their shares sum to the batch's.</summary>
+    public double Share(Tensor slice, Tensor batch)
+    {
+        if (slice.shape[0] == batch.shape[0])
+        {
+            return 1;
+        }
+
+        if (_classWeights is null)
+        {
+            return (double)slice.shape[0] / batch.shape[0];
+        }
+
+        using var scope = torch.NewDisposeScope();
+        double sliceWeight = _classWeights.index_select(0, slice.to(ScalarType.Int64)).sum().item<float>();
+        return sliceWeight / _classWeights.index_select(0, batch.to(ScalarType.Int64)).sum().item<float>();
+    }
+
     public void Dispose() => _classWeights?.Dispose();
 
     public static LossKind Resolve(LossKind? loss, PredictionKind task)

@@ -43,8 +43,18 @@ internal static class TrainingEngine
 
         using var distillation = context.Teacher == null ? null : new Distillation(context.Teacher, train.Spec, options.DistillationTemperature, options.DistillationAlpha);
         var design = NetworkDesign.Of(options);
-        var run = new TrainingRun(options, task, seed, device, log, context, design.CreateAugmenter(seed), design.UsesBatchNorm, distillation, null);
-        using var threads = ThreadCountScope.Set(options.ThreadCount);
+        if (context.ProcessGroup is { Rank: > 0 })
+        {
+            // Rank 0 reports for the group: the others would print the same lines again.
+            (log, context) = (null, context.Clone());
+            context.Progress = null;
+            context.BatchProgress = null;
+        }
+
+        var run = new TrainingRun(options, task, seed, device, log, context, design.CreateAugmenter(seed), design.UsesBatchNorm, distillation, null, null, null);
+        ReplicaGroup.CheckDevices(options.Replicas, device.type, device.index, device.type == DeviceType.CUDA ? torch.cuda.device_count() : 0);
+        int? threadCount = options.Replicas > 1 ? options.ThreadCount ?? Math.Max(1, Environment.ProcessorCount / options.Replicas) : options.ThreadCount;
+        using var threads = ThreadCountScope.Set(threadCount);
 
         // The fit's own generators, never libtorch's process-wide one, which fits running at once would share: one on
         // the CPU, where the network is built and initialised, and one on the device for dropout masks.
@@ -58,7 +68,9 @@ internal static class TrainingEngine
             run = run with { Plan = fineTuning?.Apply(network, options) ?? (options.HasBuiltInPretrainedWeights ? BlockPlan.Create(network, options) : null) };
             OneDnnCheck.Process.Ensure(network, device, log);
             SeededDropout.UseGenerator(network, deviceRandom ?? initRandom);
-            var history = Train(network, train, validation, run);
+            using var replicas = ReplicaGroup.Create(network, build, options.Replicas, device, threadCount ?? 1, seed);
+            using var group = GroupTraining.Start(context.ProcessGroup, network, Fingerprint(train, validation, options, seed, network));
+            var history = Train(network, train, validation, run with { Replicas = replicas, Group = group });
             CheckFinite(network, history);
             SeededDropout.UseGenerator(network, null);
             return (network, history);
@@ -81,11 +93,14 @@ internal static class TrainingEngine
         IBatchAugmenter? Augmenter,
         bool UsesBatchNorm,
         Distillation? Distillation,
-        BlockPlan? Plan);
+        BlockPlan? Plan,
+        ReplicaGroup? Replicas,
+        GroupTraining? Group);
 
     private static List<EpochReport> Train(nn.Module<Tensor, Tensor> network, LabeledData trainRows, LabeledData? validationRows, TrainingRun run)
     {
-        var (options, task, seed, device, log, context, augmenter, usesBatchNorm, distillation, plan) = run;
+        var (options, task, seed, device, log, context, augmenter, usesBatchNorm, distillation, plan, replicas, group) = run;
+        int rowsPerSlice = usesBatchNorm ? 2 : 1;
         using var train = new TensorData(trainRows, task, device);
         using var validation = validationRows == null ? null : new TensorData(validationRows, task, device);
         using var loss = new TaskLoss(options, task, trainRows.ClassCount, trainRows.Targets, device);
@@ -106,6 +121,7 @@ internal static class TrainingEngine
                 optimizer.SetLearningRate(rate);
                 network.train();
                 plan?.BeginEpoch(epoch);
+                replicas?.MirrorModes();
                 random.Shuffle(order);
                 double lossSum = 0;
                 int batches = 0;
@@ -129,28 +145,39 @@ internal static class TrainingEngine
                         input = augmenter.Augment(input);
                     }
 
-                    var output = network.forward(input);
-                    var batchLoss = loss.Compute(output, train.TargetTensor.index_select(0, rows));
-                    if (distillation != null)
+                    var target = train.TargetTensor.index_select(0, rows);
+                    optimizer.ZeroGrad();
+                    using Scalar l1 = options.L1Penalty.ToScalar();
+                    Tensor? penalty() => options.L1Penalty > 0 && (group?.Rank ?? 0) == 0 ? L1Norm(penalized).mul(l1) : null;
+
+                    // With a process group this process learns from its slice of the batch only (rank 0 adds the penalty).
+                    var (offset, count) = group?.SliceOf(size, rowsPerSlice) ?? (0, size);
+                    var (sliceInput, sliceTarget) = count == size ? (input, target) : (input.narrow(0, offset, count), target.narrow(0, offset, count));
+                    float batchValue = count == 0 ? 0
+                        : replicas == null ? Learn(network, sliceInput, sliceTarget, target, loss, distillation, penalty)
+                        : replicas.Learn(sliceInput, sliceTarget, rowsPerSlice, (replica, x, y, index) => Learn(replica, x, y, target, loss, distillation, index == 0 ? penalty : null));
+                    if (group != null)
                     {
-                        batchLoss = distillation.Mix(output, input, batchLoss);
+                        batchValue = group.Reduce(batchValue, count, size);
                     }
 
-                    float batchValue = batchLoss.item<float>();
                     if (!float.IsFinite(batchValue))
                     {
                         throw new TrainingDivergedException(epoch + 1, batches + 1, totalBatches, batchValue, rate);
                     }
 
-                    using Scalar l1 = options.L1Penalty.ToScalar();
-                    var objective = options.L1Penalty > 0 ? batchLoss + L1Norm(penalized).mul(l1) : batchLoss;
-                    optimizer.ZeroGrad();
-                    objective.backward();
                     Clip(network, options);
                     optimizer.Step();
+                    replicas?.Synchronize();
                     lossSum += batchValue;
                     batches++;
                     context.BatchProgress?.Report(new BatchReport(epoch + 1, options.Epochs, batches, totalBatches, batchValue));
+                }
+
+                if (group != null)
+                {
+                    group.ShareWeights();
+                    replicas?.Synchronize();
                 }
 
                 double? validationLoss = null;
@@ -186,6 +213,52 @@ internal static class TrainingEngine
 
         return history;
     }
+
+    /// <summary>Forward and backward of one batch, or of one replica's slice of it, whose loss is then scaled by the
+    /// slice's share of the whole batch (<see cref="TaskLoss.Share"/>) so that the replicas' gradients sum to the batch's.
+    /// Nothing runs backward when the loss is not finite.</summary>
+    /// <returns>The (scaled) loss.</returns>
+    private static float Learn(nn.Module<Tensor, Tensor> network, Tensor input, Tensor target, Tensor batchTarget, TaskLoss loss, Distillation? distillation, Func<Tensor?>? penalty)
+    {
+        var output = network.forward(input);
+        var batchLoss = loss.Compute(output, target);
+        double share = loss.Share(target, batchTarget);
+        if (share != 1)
+        {
+            using Scalar weight = share.ToScalar();
+            batchLoss = batchLoss.mul(weight);
+        }
+
+        if (distillation != null)
+        {
+            batchLoss = distillation.Mix(output, input, batchLoss, (double)input.shape[0] / batchTarget.shape[0]);
+        }
+
+        float value = batchLoss.item<float>();
+        if (!float.IsFinite(value))
+        {
+            return value;
+        }
+
+        var objective = penalty?.Invoke() is { } l1 ? batchLoss + l1 : batchLoss;
+        objective.backward();
+        return value;
+    }
+
+    /// <summary>What every process of a group must agree on before training together.</summary>
+    private static List<(string Name, double Value)> Fingerprint(LabeledData train, LabeledData? validation, DeepTrainerOptions options, int seed, nn.Module<Tensor, Tensor> network) =>
+    [
+        ("training rows", train.Count),
+        ("validation rows", validation?.Count ?? 0),
+        ("classes", train.ClassCount),
+        ("features", train.FeatureSize),
+        ("parameters", network.parameters().Sum(p => p.numel())),
+        ("BatchSize", options.BatchSize),
+        ("Epochs", options.Epochs),
+        ("seed", seed),
+        ("first target", train.Count > 0 ? train.Targets[0] : 0),
+        ("last target", train.Count > 0 ? train.Targets[^1] : 0),
+    ];
 
     /// <summary>Refuses a network whose last steps left a weight NaN or infinite while every batch's loss was finite.</summary>
     private static void CheckFinite(nn.Module<Tensor, Tensor> network, IReadOnlyList<EpochReport> history)

@@ -43,6 +43,16 @@ public sealed class DeepFitContext
     /// the fit. Default null.</value>
     public DeepPredictionTransformer? Pretrained { get; set; }
 
+    /// <summary>Gets or sets the processes that train this model together, data-parallel (for example an
+    /// <see cref="MpiProcessGroup"/> under mpirun).</summary>
+    /// <value>null trains in this process alone. Every process of the group runs the same <c>Fit</c> with the same options
+    /// and data; each takes its slice of every batch (the batch is <see cref="DeepTrainerOptions.BatchSize"/> rows over
+    /// the whole group), the gradients are summed over the group before every step, and every process ends with the same
+    /// weights, equal to one process's training within float rounding. Only rank 0 reports progress and writes the log;
+    /// every process returns the model, so save it on rank 0. Combines with <see cref="DeepTrainerOptions.Replicas"/>,
+    /// which cut each process's slice further. Default null.</value>
+    public IProcessGroup? ProcessGroup { get; set; }
+
     /// <summary>Gets or sets the token that stops training before the next batch; the fit then throws <see cref="OperationCanceledException"/>.</summary>
     /// <value>Default <see cref="CancellationToken.None"/>.</value>
     public CancellationToken CancellationToken { get; set; }

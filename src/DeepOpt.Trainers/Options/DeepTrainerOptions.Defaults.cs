@@ -86,6 +86,8 @@ public abstract partial class DeepTrainerOptions
         public const int BatchSize = 32;
         /// <summary>Default of <see cref="Epochs"/>.</summary>
         public const int Epochs = 10;
+        /// <summary>Default of <see cref="Replicas"/>.</summary>
+        public const int Replicas = 1;
         /// <summary>Default of <see cref="ValidationFraction"/>.</summary>
         public const double ValidationFraction = 0;
         /// <summary>Default of <see cref="DistillationTemperature"/>.</summary>

@@ -102,6 +102,13 @@ public abstract partial class DeepTrainerOptions
         {
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"`{nameof(BatchSize)}` must be at least 2 with batch norm, but got {BatchSize}: batch norm cannot normalise a batch of one row. Set `{nameof(BatchSize)}` to 2 or more, or `BatchNorm` = false.");
         }
+        OptionChecks.AtLeast(Replicas, 1, nameof(Replicas));
+        int rowsPerReplica = NetworkDesign.Of(this).UsesBatchNorm ? 2 : 1;
+        if (BatchSize < Replicas * rowsPerReplica)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Replicas), Replicas, $"`{nameof(Replicas)}` ({Replicas}) needs a `{nameof(BatchSize)}` of at least {Replicas * rowsPerReplica}{(rowsPerReplica == 2 ? " with batch norm (2 rows per replica)" : " (a row per replica)")}, but `{nameof(BatchSize)}` is {BatchSize}. Raise `{nameof(BatchSize)}` or lower `{nameof(Replicas)}`.");
+        }
+
         OptionChecks.InRange(ValidationFraction, 0, 1, nameof(ValidationFraction));
         OptionChecks.Positive(DistillationTemperature, nameof(DistillationTemperature));
         OptionChecks.InClosedRange(DistillationAlpha, 0, 1, nameof(DistillationAlpha));

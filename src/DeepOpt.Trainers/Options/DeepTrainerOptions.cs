@@ -212,6 +212,18 @@ public abstract partial class DeepTrainerOptions
     /// before training. Default null.</value>
     public string? Device { get; set; }
 
+    /// <summary>The number of replicas that train the network at once, data-parallel: each runs forward and backward on
+    /// its slice of every batch, the gradients are summed into one optimizer step, and every replica then holds the same
+    /// weights.</summary>
+    /// <value>1 or more, and no more than <see cref="BatchSize"/> (half of it with batch norm, which needs 2 rows per
+    /// replica). On CUDA each replica takes its own device, from <see cref="Device"/>'s index on; on the CPU each is a
+    /// group of <see cref="ThreadCount"/> threads (null: the cores divided by the replicas, at least 1). The result
+    /// equals training with one replica and the same <see cref="BatchSize"/> within float rounding, except that batch
+    /// norm normalises each replica's slice by that slice's statistics (as PyTorch's DistributedDataParallel without
+    /// SyncBatchNorm; the running statistics are averaged over the replicas after every step) and that dropout draws
+    /// each replica's masks from its own seeded generator. Default 1.</value>
+    public int Replicas { get; set; } = Defaults.Replicas;
+
     /// <summary>The temperature T that softens teacher and student outputs for distillation.</summary>
     /// <value>Greater than 0; the distillation term is scaled by T² (Hinton et al.). Default 4.</value>
     public double DistillationTemperature { get; set; } = Defaults.DistillationTemperature;

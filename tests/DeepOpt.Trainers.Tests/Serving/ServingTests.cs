@@ -192,15 +192,6 @@ public sealed class ServingTests
         return model;
     }
 
-    private sealed class TempFolder : IDisposable
-    {
-        private readonly string _path = Directory.CreateTempSubdirectory("deepopt-serving-").FullName;
-
-        public string File(string name) => Path.Combine(_path, name);
-
-        public void Dispose() => Directory.Delete(_path, recursive: true);
-    }
-
     /// <summary>The example server in a child process on a free loopback port, stopped on dispose.</summary>
     private sealed class Server : IAsyncDisposable
     {
