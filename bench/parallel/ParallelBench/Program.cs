@@ -4,7 +4,8 @@
 // job, and prints one line "RESULT {json}" (rank 0) with the epoch times, the CPU time (user + sys) of each epoch and of
 // the whole fit (summed over the ranks), the test accuracy, and with --mpi the time the ranks spent in MPI collectives
 // per step and the cost of one all-reduce of the gradients.
-// Usage: dotnet ParallelBench.dll --network lstm|cnn [--replicas K] [--threads T] [--epochs N] [--batch-size N] [--seed N] [--mpi] [--data DIR]
+// Usage: dotnet ParallelBench.dll --network lstm|cnn [--replicas K] [--threads T] [--epochs N] [--batch-size N] [--seed N] [--mpi] [--on-pool] [--data DIR]
+//   --on-pool: fits on a thread-pool thread, as a sweep's trials do, instead of the main thread
 //   --batch-size: the global batch (default: the bench model's own, 32 for the LSTM and 128 for the CNN)
 
 using System.Diagnostics;
@@ -14,10 +15,10 @@ using DeepOpt.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-var command = CommandLine.Parse(args, "--network lstm|cnn [--replicas K] [--threads T] [--epochs N] [--batch-size N] [--seed N] [--mpi] [--data DIR]", new Dictionary<string, string?>
+var command = CommandLine.Parse(args, "--network lstm|cnn [--replicas K] [--threads T] [--epochs N] [--batch-size N] [--seed N] [--mpi] [--on-pool] [--data DIR]", new Dictionary<string, string?>
 {
     ["--network"] = "lstm", ["--replicas"] = "1", ["--threads"] = "1", ["--epochs"] = "2", ["--batch-size"] = "0", ["--seed"] = "1", ["--data"] = null,
-}, "--mpi");
+}, "--mpi", "--on-pool");
 if (command == null)
 {
     return 2;
@@ -43,7 +44,7 @@ var cpuAtEpochEnd = new List<double> { Process.GetCurrentProcess().TotalProcesso
 trainer.Progress = new EpochCpu(cpuAtEpochEnd);
 var fit = Stopwatch.StartNew();
 double cpuBefore = cpuAtEpochEnd[0];
-using var model = trainer.Fit(train);
+using var model = command.Flag("--on-pool") ? await Task.Run(() => trainer.Fit(train)) : trainer.Fit(train);
 double fitSeconds = fit.Elapsed.TotalSeconds;
 var epochCpu = cpuAtEpochEnd.Zip(cpuAtEpochEnd.Skip(1), (a, b) => b - a).ToArray();
 

@@ -185,6 +185,7 @@ internal static class TrainingEngine
                 if (validation != null)
                 {
                     (validationLoss, validationMetric) = Evaluate(network, validation, loss, task, options.BatchSize);
+                    (validationLoss, validationMetric) = group?.Agree(validationLoss, validationMetric) ?? (validationLoss, validationMetric);
                 }
 
                 var report = new EpochReport(epoch + 1, options.Epochs, lossSum / batches, validationLoss, validationMetric, rate, watch.Elapsed.TotalSeconds)

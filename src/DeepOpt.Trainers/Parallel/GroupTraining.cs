@@ -134,6 +134,19 @@ internal sealed class GroupTraining : IDisposable
         return _packed[^1];
     }
 
+    /// <summary>Rank 0's validation loss and metric, on every rank, bit for bit: early stopping and the schedule then
+    /// decide alike on every rank even where machines round differently.</summary>
+    public (double? Loss, double? Metric) Agree(double? loss, double? metric)
+    {
+        var bits = new[] { loss ?? double.NaN, metric ?? double.NaN }.SelectMany(v => BitConverter.GetBytes(v)).ToArray();
+        var values = new float[bits.Length / sizeof(float)];
+        Buffer.BlockCopy(bits, 0, values, 0, bits.Length);
+        _group.Broadcast(values, 0);
+        Buffer.BlockCopy(values, 0, bits, 0, bits.Length);
+        double first = BitConverter.ToDouble(bits, 0), second = BitConverter.ToDouble(bits, sizeof(double));
+        return (loss == null ? null : first, metric == null ? null : second);
+    }
+
     /// <inheritdoc/>
     public void Dispose() => _flat?.Dispose();
 
