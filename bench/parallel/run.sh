@@ -3,17 +3,19 @@
 # seed CNN (Fashion-MNIST), each as 1 replica x 1 thread, 1 replica x 2 threads, 2 replicas x 1 thread, and 2 MPI ranks
 # x 1 thread (mpirun on this machine). The settings alternate over rounds (round r runs them in a rotated order, with
 # seed r); summarize.py prints the median epoch time, CPU time and accuracy of each, and the ratios of the targets.
-# Usage: bash bench/parallel/run.sh [--rounds N] [--lstm-epochs N] [--cnn-epochs N] [--only lstm|cnn]
+# Usage: bash bench/parallel/run.sh [--rounds N] [--from-round N] [--lstm-epochs N] [--cnn-epochs N] [--only lstm|cnn]
+#   --from-round: start at that round (its seed and order), to finish an interrupted run into a new results file
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-rounds=3 lstm_epochs=3 cnn_epochs=2 only=""
+rounds=3 first=1 lstm_epochs=3 cnn_epochs=2 only=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) rounds=$2; shift ;;
+        --from-round) first=$2; shift ;;
         --lstm-epochs) lstm_epochs=$2; shift ;;
         --cnn-epochs) cnn_epochs=$2; shift ;;
         --only) only=$2; shift ;;
-        *) echo "Unknown option $1. Usage: bash bench/parallel/run.sh [--rounds N] [--lstm-epochs N] [--cnn-epochs N] [--only lstm|cnn]" >&2; exit 2 ;;
+        *) echo "Unknown option $1. Usage: bash bench/parallel/run.sh [--rounds N] [--from-round N] [--lstm-epochs N] [--cnn-epochs N] [--only lstm|cnn]" >&2; exit 2 ;;
     esac
     shift
 done
@@ -39,6 +41,7 @@ dll="$here/ParallelBench/bin/Release/net10.0/ParallelBench.dll"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
 results=$(mktemp /tmp/parallel-bench.XXXXXX.jsonl)
 echo "Results are appended to $results" >&2
+# The RESULT line of each run (mpirun gives the ranks a terminal, so .NET may put an escape sequence before it).
 run() {
     local network=$1 setting=$2 seed=$3 epochs=$4
     local common=(--network "$network" --epochs "$epochs" --seed "$seed")
@@ -49,10 +52,10 @@ run() {
         1x2) dotnet "$dll" "${common[@]}" --replicas 1 --threads 2 ;;
         2x1) dotnet "$dll" "${common[@]}" --replicas 2 --threads 1 ;;
         mpi) mpirun -np 2 dotnet "$dll" "${common[@]}" --replicas 1 --threads 1 --mpi ;;
-    esac | grep '^RESULT' | tee -a "$results"
+    esac | sed -n 's/^.*\(RESULT {\)/\1/p' | tee -a "$results"
 }
 settings=(1x1 1x2 2x1 mpi)
-for round in $(seq 1 "$rounds"); do
+for round in $(seq "$first" "$rounds"); do
     echo "Round $round of $rounds (seed $round)..." >&2
     for i in 0 1 2 3; do
         setting=${settings[$(((i + round - 1) % 4))]}

@@ -54,8 +54,7 @@ var totals = new[] { (float)(Process.GetCurrentProcess().TotalProcessorTime.Tota
 int collectiveCalls = group?.Calls ?? 0;
 mpi?.AllReduceSum(totals);
 
-// The cost of an all-reduce of the gradients alone, with the ranks in step (the median of 20, after a broadcast that
-// lines them up).
+// The cost of an all-reduce of the gradients alone, with the ranks in step (the median of 20, each after a barrier).
 double allReduceMilliseconds = mpi == null ? 0 : AllReduceCost(mpi, (int)(model.History[^1].ParameterCount ?? 0));
 if ((mpi?.Rank ?? 0) == 0)
 {
@@ -127,7 +126,7 @@ static double AllReduceCost(MpiProcessGroup mpi, int count)
     var times = new List<double>();
     for (int i = 0; i < 20; i++)
     {
-        mpi.Broadcast(new float[1], 0);
+        mpi.Barrier();
         var watch = Stopwatch.StartNew();
         mpi.AllReduceSum(values);
         times.Add(watch.Elapsed.TotalMilliseconds);

@@ -71,6 +71,9 @@ internal static class MpiNative
     public static extern int MPI_Ibcast(IntPtr buffer, int count, IntPtr datatype, int root, IntPtr comm, out IntPtr request);
 
     [DllImport(Library)]
+    public static extern int MPI_Ibarrier(IntPtr comm, out IntPtr request);
+
+    [DllImport(Library)]
     public static extern int MPI_Test(ref IntPtr request, out int flag, IntPtr status);
 
     /// <summary>Throws when an MPI call did not return MPI_SUCCESS (Open MPI's default handler aborts before that).</summary>

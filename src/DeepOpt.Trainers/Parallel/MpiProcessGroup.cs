@@ -102,6 +102,10 @@ public sealed class MpiProcessGroup : IProcessGroup, IDisposable
             MpiNative.MPI_Ibcast(buffer, values.Length, MpiNative.Float, root, MpiNative.CommWorld, out request));
     }
 
+    /// <summary>Waits until every process of the job has called it (within <see cref="Timeout"/>).</summary>
+    public void Barrier() =>
+        Run("barrier", [], (IntPtr buffer, out IntPtr request) => MpiNative.MPI_Ibarrier(MpiNative.CommWorld, out request));
+
     /// <summary>Ends the whole job at once, every process, with <paramref name="errorCode"/> (MPI_Abort).</summary>
     public void Abort(int errorCode) => MpiNative.MPI_Abort(MpiNative.CommWorld, errorCode);
 

@@ -53,6 +53,7 @@ internal sealed class ReplicaGroup : IDisposable
                 var copyDevice = device.type == DeviceType.CUDA ? torch.device(DeviceType.CUDA, Math.Max(device.index, 0) + replica) : device;
                 var copy = build();
                 group._copies.Add(copy);
+                CheckSameShape(network, copy);
                 copy.to(copyDevice);
                 group._devices.Add(copyDevice);
                 var random = new Generator(unchecked((ulong)seed + (ulong)replica * 0x9E3779B97F4A7C15UL), copyDevice);
@@ -248,6 +249,18 @@ internal sealed class ReplicaGroup : IDisposable
         foreach (var random in _dropoutRandom)
         {
             random.Dispose();
+        }
+    }
+
+    /// <summary>Throws when a copy's parameters and buffers are not the trained network's, in number, order and shape,
+    /// which copying weights between them relies on.</summary>
+    private static void CheckSameShape(nn.Module<Tensor, Tensor> network, nn.Module<Tensor, Tensor> copy)
+    {
+        var mine = network.state_dict();
+        var theirs = copy.state_dict();
+        if (!mine.Keys.SequenceEqual(theirs.Keys) || mine.Any(p => !p.Value.shape.SequenceEqual(theirs[p.Key].shape)))
+        {
+            throw new InvalidOperationException("A replica's network differs from the trained network's in its layers or their shapes, so the replicas cannot share weights. Train this network with `Replicas` = 1.");
         }
     }
 

@@ -52,7 +52,11 @@ public sealed class MpiTests
         var (code, output) = Run(["mpirun", "-np", "2", "dotnet", s_check, folder.File("w.txt"), "--mpi", "--fault", "hang", "--timeout-seconds", "5"]);
         Assert.AreNotEqual(0, code, output);
         StringAssert.Contains(output, "System.TimeoutException: Rank 0 of 2 waited more than 5 s for the other processes");
-        StringAssert.Contains(output, "MPI_ABORT was invoked on rank 0");
+
+        // That the job ended at all is the point (Run fails after 5 minutes): rank 0's group called MPI_Abort, which ends
+        // rank 1 too. mpirun's own note of the abort is not asserted: Open MPI sometimes fails to print it
+        // ("ORTE_ERROR_LOG: Data unpack would read past end of buffer ... show_help.c").
+        Assert.IsFalse(File.Exists(folder.File("w.txt")), "no model is written");
     }
 
     [TestMethod]
