@@ -47,7 +47,7 @@ internal sealed class GroupTraining : IDisposable
         if (differs[0] > 0)
         {
             string what = string.Join(", ", fingerprint.Select((f, i) => mine[i] == first[i] ? null : $"{f.Name} {mine[i]} (rank 0: {first[i]})").Where(d => d != null));
-            throw new InvalidOperationException(differs[0] == 1 && what.Length > 0
+            throw new InvalidOperationException(what.Length > 0
                 ? $"Rank {group.Rank} of the process group trains on other data or options than rank 0: {what}. Every process must run the same Fit on the same data with the same options and seed."
                 : $"{differs[0]} processes of the group train on other data or options than rank 0. Every process must run the same Fit on the same data with the same options and seed.");
         }
@@ -61,15 +61,8 @@ internal sealed class GroupTraining : IDisposable
     /// after the first size / <paramref name="rowsPerSlice"/> without rows.</summary>
     public (int Offset, int Rows) SliceOf(int size, int rowsPerSlice)
     {
-        int active = Math.Clamp(size / rowsPerSlice, 1, _group.Size);
-        if (_group.Rank >= active)
-        {
-            return (size, 0);
-        }
-
-        int rows = (size / active) + (_group.Rank < size % active ? 1 : 0);
-        int offset = (_group.Rank * (size / active)) + Math.Min(_group.Rank, size % active);
-        return (offset, rows);
+        var rows = BatchSlices.Of(size, _group.Size, rowsPerSlice);
+        return _group.Rank < rows.Length ? (rows.Take(_group.Rank).Sum(), rows[_group.Rank]) : (size, 0);
     }
 
     /// <summary>Sums the gradients and the slice losses over the group and averages the running statistics by rows.</summary>

@@ -116,16 +116,14 @@ internal sealed class ReplicaGroup : IDisposable
     /// <returns>The sum of the slices' values: the batch's loss.</returns>
     public float Learn(Tensor input, Tensor target, int rowsPerReplica, Func<nn.Module<Tensor, Tensor>, Tensor, Tensor, int, float> learn)
     {
-        int size = (int)input.shape[0];
-        int active = Math.Clamp(size / rowsPerReplica, 1, Count);
-        _lastRows = new int[active];
+        _lastRows = BatchSlices.Of((int)input.shape[0], Count, rowsPerReplica);
+        int active = _lastRows.Length;
         var values = new float[active];
         var work = new Task[active - 1];
         int start = 0;
         for (int replica = 0; replica < active; replica++)
         {
-            int rows = (size / active) + (replica < size % active ? 1 : 0);
-            _lastRows[replica] = rows;
+            int rows = _lastRows[replica];
             int offset = start, index = replica;
             start += rows;
             if (replica > 0)
