@@ -93,12 +93,8 @@ static (IDataView Train, IDataView Test, Trainer Trainer) Lstm(MLContext ml, str
     var labels = ml.Transforms.Conversion.MapValueToKey("Label").Fit(train);
 
     // The model of the text bench (bench/text, issue 5): a bidirectional LSTM with max pooling.
-    var options = new LstmOptions
-    {
-        FeatureColumnName = "Text", MaxSequenceLength = 96, MaxVocabularySize = 20000, MinFrequency = 2, EmbeddingSize = 64, HiddenSize = 64,
-        Bidirectional = true, Pooling = SequencePoolingKind.Max, Dropout = 0.3, LearningRate = 2e-3, BatchSize = batchSize, Epochs = epochs,
-        GradientClipNorm = 5, Seed = seed, ThreadCount = threads, Replicas = replicas,
-    };
+    var options = BenchLstm.Options(epochs, seed, threads, batchSize);
+    options.Replicas = replicas;
     var context = new DeepFitContext { ProcessGroup = group };
     return (labels.Transform(train), labels.Transform(test), new Trainer(context, c => ml.MulticlassClassification.Trainers.Lstm(options, c)));
 }
@@ -146,12 +142,6 @@ internal sealed class Trainer(DeepFitContext context, Func<DeepFitContext, IEsti
         context.Progress = Progress;
         return (DeepPredictionTransformer)make(context).Fit(train);
     }
-}
-
-/// <summary>Records the process's CPU time at the end of each epoch (synchronously, on the training thread).</summary>
-internal sealed class EpochCpu(List<double> cpu) : IProgress<EpochReport>
-{
-    public void Report(EpochReport value) => cpu.Add(Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
 }
 
 /// <summary>Counts the time spent in the group's collectives (waiting for the other ranks included).</summary>

@@ -58,12 +58,7 @@ if (only is "" or "deepopt")
 {
     // The process's CPU time (user + sys) at the end of each epoch, read on the training thread as the epoch ends.
     var cpuAtEpochEnd = new List<double>();
-    var options = new LstmOptions
-    {
-        FeatureColumnName = "Text", MaxSequenceLength = 96, MaxVocabularySize = 20000, MinFrequency = 2, EmbeddingSize = 64, HiddenSize = 64,
-        Bidirectional = true, Pooling = SequencePoolingKind.Max, Dropout = 0.3, LearningRate = 2e-3, BatchSize = 32, Epochs = epochs,
-        GradientClipNorm = 5, Seed = seed, ThreadCount = threads,
-    };
+    var options = BenchLstm.Options(epochs, seed, threads);
     if (command.Text("--options") is { } changes)
     {
         options = OptionsJson.Merge(options, changes);
@@ -122,8 +117,3 @@ void Report(string name, ITransformer model, double fitSeconds, List<double> epo
         ["options"] = command.Text("--options") ?? "",
     });
 
-/// <summary>Records the process's CPU time when each epoch ends; called synchronously on the training thread.</summary>
-sealed class EpochCpu(List<double> cpuAtEpochEnd) : IProgress<EpochReport>
-{
-    public void Report(EpochReport value) => cpuAtEpochEnd.Add(Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
-}
