@@ -2,7 +2,6 @@
 
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace DeepOpt.Trainers.Tests;
@@ -14,7 +13,7 @@ namespace DeepOpt.Trainers.Tests;
 [TestClass]
 public sealed class MpiTests
 {
-    private static readonly string s_check = typeof(MpiTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "MpiCheck").Value!;
+    private static readonly string s_check = FreshProcess.ProgramPath("MpiCheck");
 
     [TestMethod]
     public void Mpirun_TwoRanks_GiveTheWeightsOfOneProcess()
@@ -74,7 +73,7 @@ public sealed class MpiTests
             Assert.Fail("mpirun is missing: install Open MPI (on Debian: apt-get install openmpi-bin libopenmpi-dev); .ci/run does.");
         }
 
-        var start = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        var start = new ProcessStartInfo(command[0]);
         foreach (var argument in command.Skip(1))
         {
             start.ArgumentList.Add(argument);
@@ -84,15 +83,6 @@ public sealed class MpiTests
         start.Environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
         start.Environment["OMPI_MCA_rmaps_base_oversubscribe"] = "1";
         start.Environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none";
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(300_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{string.Join(' ', command)} did not end in 5 minutes: {output.Result}{errors.Result}");
-        }
-
-        return (process.ExitCode, output.Result + errors.Result);
+        return FreshProcess.RunCommand(start, 300_000);
     }
 }

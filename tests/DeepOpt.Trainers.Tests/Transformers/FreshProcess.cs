@@ -48,18 +48,37 @@ internal static class FreshProcess
 
     private static (int ExitCode, string Output) RunProgram(string program, int timeoutMilliseconds, string[] arguments)
     {
-        var checker = typeof(FreshProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == program).Value!;
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in arguments.Prepend(checker))
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
+        foreach (var argument in arguments.Prepend(ProgramPath(program)))
         {
             start.ArgumentList.Add(argument);
         }
 
+        return RunCommand(start, timeoutMilliseconds);
+    }
+
+    /// <summary>The path of a program built beside the tests (tests/DeepOpt.<paramref name="program"/>), as this
+    /// assembly's metadata names it.</summary>
+    public static string ProgramPath(string program) =>
+        typeof(FreshProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == program).Value!;
+
+    /// <summary>Runs a command to its end, reading what it writes as it goes; after <paramref name="timeoutMilliseconds"/>
+    /// it kills the command with its children and fails the test.</summary>
+    /// <returns>The exit code and everything written, standard output first.</returns>
+    public static (int ExitCode, string Output) RunCommand(ProcessStartInfo start, int timeoutMilliseconds)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        Assert.IsTrue(process.WaitForExit(timeoutMilliseconds), $"the checker ({arguments[0]}) did not finish");
-        return (process.ExitCode, output + errors.Result);
+        if (!process.WaitForExit(timeoutMilliseconds))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not end in {timeoutMilliseconds / 1000} s: {output.Result}{errors.Result}");
+        }
+
+        return (process.ExitCode, output.Result + errors.Result);
     }
 
     /// <summary>Labels must match exactly and scores to 1e-6: the weights load bitwise, but the CPU BLAS may split a
