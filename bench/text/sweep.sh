@@ -2,8 +2,8 @@
 # The text benchmark of issue 20, in one run on one split of Debian's package descriptions: ML.NET's FeaturizeText with
 # word and character n-grams and SdcaMaximumEntropy or LbfgsMaximumEntropy (every variant; the best on test is the
 # anchor), then the best model of a DeepOpt sweep of the default LSTM search space (Bayesian tuner, successive halving),
-# retrained on the whole training split and tested, then the ensemble of its 5 best trials (each retrained). All report
-# accuracy, macro-F1 and single-row latency.
+# retrained on the whole training split and tested, then that trial with seeds 1-5 averaged and the ensemble of its 5
+# best trials (each member retrained). All report accuracy, macro-F1 and single-row latency.
 # Usage: bash bench/text/sweep.sh [--minutes M] [--parallel N] [--threads N] [--seed N] [--data DIR]
 #   default: a 30-minute sweep, 2 trials at a time of 1 thread each (this machine has 2 cores)
 set -euo pipefail

@@ -55,8 +55,10 @@ internal static class SweepSide
             ["best_options"] = JsonSerializer.Serialize(options, s_json),
         });
 
-        // The ensemble of the best trials (DeepOptExperiment.CreateEnsembleAsync's ranking: loss, ties to the earlier),
-        // each retrained on the whole training split as the best was.
+        // The best trial with SeedsOfBest seeds averaged (what CreateEnsembleAsync(1, seedsPerTrial: SeedsOfBest) makes),
+        // then the ensemble of the best trials (CreateEnsembleAsync's ranking: loss, ties to the earlier), each retrained
+        // on the whole training split as the best was.
+        RetrainEnsemble(ml, lstm, [best.TrialSettings], train, test, options.ThreadCount.Value, SeedsOfBest);
         var top = experiment.Trials.Select((trial, order) => (trial, order))
             .Where(t => t.trial.State == TrialState.Completed && double.IsFinite(t.trial.Loss))
             .OrderBy(t => t.trial.Loss).ThenBy(t => t.order)
@@ -68,6 +70,9 @@ internal static class SweepSide
 
     /// <summary>How many of the sweep's best trials the ensemble averages.</summary>
     public const int EnsembleSize = 5;
+
+    /// <summary>How many seeds of the best trial its seed ensemble averages.</summary>
+    public const int SeedsOfBest = 5;
 
     /// <summary>
     /// Retrains each trial's options on the whole training split, averages the models with ml.Model.CreateEnsemble and
@@ -94,7 +99,7 @@ internal static class SweepSide
         });
         foreach (var (member, i) in members.Select((m, i) => (m, i)))
         {
-            Evaluation.Report(ml, $"deepopt-sweep-member-{i}", member, test, 0, new Dictionary<string, object> { ["trial"] = trials[i / seeds].TrialId, ["seed_offset"] = i % seeds });
+            Evaluation.Report(ml, seeds == 1 ? $"deepopt-sweep-member-{i}" : $"deepopt-sweep-seed-member-{i}", member, test, 0, new Dictionary<string, object> { ["trial"] = trials[i / seeds].TrialId, ["seed_offset"] = i % seeds });
         }
     }
 
