@@ -209,9 +209,10 @@ public sealed class MultiObjectiveBayesianTuner : ITuner
         var low = Enumerable.Range(0, m).Select(k => _losses.Min(l => l[k])).ToArray();
         var span = Enumerable.Range(0, m).Select(k => Math.Max(_losses.Max(l => l[k]) - low[k], 1e-12)).ToArray();
         var scaled = _losses.Select(l => l.Select((v, k) => (v - low[k]) / span[k]).ToArray()).ToArray();
-        var weights = Enumerable.Range(0, m).Select(_ => GammaDraw(WeightConcentration)).ToArray();
-        double total = weights.Sum();
-        var scalars = scaled.Select(f => Chebyshev(f, [.. weights.Select(w => w / total)])).ToArray();
+        var draws = Enumerable.Range(0, m).Select(_ => GammaDraw(WeightConcentration)).ToArray();
+        double total = draws.Sum();
+        var weights = draws.Select(w => w / total).ToArray();
+        var scalars = scaled.Select(f => Chebyshev(f, weights)).ToArray();
 
         var running = _trials.Pending.Values.Where(p => p.Length == _searchSpace.FeatureSpaceDim).ToList();
         double lie = scalars.Max();
